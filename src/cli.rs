@@ -1,0 +1,307 @@
+//! The command line: subcommands, their options and what they do. `main.rs` only maps the
+//! outcome to an exit code. Help text comes from the doc comments below.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::engine;
+use crate::model::world::World;
+use crate::output;
+use crate::progress::Progress;
+use crate::scenario::{self, Loaded, diag::ScenarioErrors};
+use crate::stats::Summary;
+
+/// relocant: an agent-based simulation of temporary migration from Russia to Kazakhstan
+/// after the mobilization of 2022-09-21 — who integrates, who moves on, who returns, and why.
+#[derive(Parser, Debug)]
+#[command(name = "relocant", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario with replicates and write its results (the built-in baseline if no file).
+    Run(RunArgs),
+    /// Validate scenarios without running them.
+    Check {
+        /// Scenario files.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+    /// Redraw the figures of run directories from their CSV files (several: a comparison).
+    Plot {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where to write the figures [default: DIR/figures, or output/comparison for several].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Single-column width (85 mm) instead of double-column (175 mm).
+        #[arg(long)]
+        single_column: bool,
+        /// Draw titles (papers usually use captions instead).
+        #[arg(long)]
+        title: bool,
+    },
+    /// Write the end-of-run outcomes of run directories as LaTeX and Markdown tables.
+    Table {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Write `outcomes.tex` and `outcomes.md` here instead of printing Markdown.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file [default: the built-in historical baseline].
+    pub scenario: Option<PathBuf>,
+    /// Number of replicates (overrides the scenario's `replicates`).
+    #[arg(long)]
+    pub replicates: Option<u32>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory [default: output/<scenario name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override any scenario key, e.g. --set policy.border_run_ban.date=2023-06-01 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
+    /// No progress output.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Replace an existing output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not draw figures.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+/// Why a command failed, which decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Bad input (exit 2).
+    #[error("{0}")]
+    Input(String),
+    /// Something went wrong while working (exit 1).
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl From<ScenarioErrors> for Failure {
+    fn from(e: ScenarioErrors) -> Failure {
+        Failure::Input(e.to_string())
+    }
+}
+
+pub fn execute(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Check { scenarios } => check(&scenarios),
+        Command::Plot {
+            dirs,
+            out,
+            single_column,
+            title,
+        } => plot(&dirs, out, single_column, title),
+        Command::Table { dirs, out } => table(&dirs, out),
+    }
+}
+
+/// Loads a scenario file (or the built-in baseline) with overrides.
+pub fn load(path: Option<&Path>, sets: &[String]) -> Result<Loaded, Failure> {
+    let source = match path {
+        Some(p) => scenario::Source::File(p),
+        None => scenario::Source::Builtin,
+    };
+    Ok(scenario::load(source, sets)?)
+}
+
+fn check(paths: &[PathBuf]) -> Result<(), Failure> {
+    let mut errors = Vec::new();
+    for p in paths {
+        match load(Some(p), &[]) {
+            Ok(l) => println!(
+                "{}: ok ({} days, {} replicates)",
+                p.display(),
+                l.scenario.days(),
+                l.scenario.replicates
+            ),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Input(errors.join("\n")))
+    }
+}
+
+fn run(args: RunArgs) -> Result<(), Failure> {
+    let mut sets = args.sets.clone();
+    if let Some(r) = args.replicates {
+        sets.push(format!("replicates={r}"));
+    }
+    if let Some(s) = args.seed {
+        sets.push(format!("seed={s}"));
+    }
+    let loaded = load(args.scenario.as_deref(), &sets)?;
+    let sc = &loaded.scenario;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&sc.name));
+    output::check_writable(&out, args.force).map_err(|e| Failure::Input(e.to_string()))?;
+
+    let started = Instant::now();
+    let progress = Progress::new(
+        u64::from(sc.replicates) * u64::from(sc.days()),
+        "replicate-days",
+        args.quiet,
+    );
+    let runs = engine::run_replicates(sc, sc.replicates, args.jobs, &|| progress.inc(1));
+    progress.finish();
+    let wall = started.elapsed().as_secs_f64();
+
+    let agent_days: u64 = runs.iter().map(|r| r.agent_days).sum();
+    let agents = runs.first().map_or(0, |r| r.agents);
+    let manifest = serde_json::json!({
+        "program": "relocant",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command_line": std::env::args().collect::<Vec<_>>(),
+        "scenario": sc.name,
+        "seed": sc.seed,
+        "replicates": sc.replicates,
+        "agents": agents,
+        "persons_per_agent": sc.arrivals.persons_per_agent,
+        "days": sc.days(),
+        "start": sc.start.to_string(),
+        "end": sc.end.to_string(),
+        "threads": if args.jobs == 0 { rayon::current_num_threads() } else { args.jobs },
+        "wall_seconds": wall,
+        "agent_days_simulated": agent_days,
+        "agent_days_per_second": agent_days as f64 / wall.max(1e-9),
+    });
+    let world = World::new(sc);
+    let files = vec![
+        (
+            "daily.csv".to_string(),
+            output::csv::daily(sc, &runs).into_bytes(),
+        ),
+        (
+            "summary.csv".to_string(),
+            output::csv::summary(sc, &runs).into_bytes(),
+        ),
+        (
+            "cohorts.csv".to_string(),
+            output::csv::cohorts(&runs).into_bytes(),
+        ),
+        (
+            "events.csv".to_string(),
+            output::csv::events(&world.labels).into_bytes(),
+        ),
+        (
+            "scenario.toml".to_string(),
+            loaded.resolved_toml().into_bytes(),
+        ),
+        (
+            "manifest.json".to_string(),
+            (serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n").into_bytes(),
+        ),
+    ];
+    output::write_dir_atomically(&out, &files, args.force)
+        .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
+    if !args.no_plots {
+        let figures = out.join("figures");
+        if let Err(e) = plot_run_dir(&out, &figures) {
+            eprintln!("relocant: warning: figures not drawn: {e}");
+        }
+    }
+    print_outcomes(sc, &runs);
+    if !args.quiet {
+        eprintln!(
+            "relocant: wrote {} ({} replicates x {} days, {} agents, {:.1} s, {:.1} M agent-days/s)",
+            out.display(),
+            sc.replicates,
+            sc.days(),
+            agents,
+            wall,
+            agent_days as f64 / wall.max(1e-9) / 1e6
+        );
+    }
+    Ok(())
+}
+
+/// The short table on stdout: end-of-run shares with 90% intervals over replicates.
+fn print_outcomes(sc: &scenario::Scenario, runs: &[engine::RunResult]) {
+    let rows: Vec<Vec<(String, f64)>> = runs
+        .iter()
+        .map(|r| output::csv::end_of_run(sc, r))
+        .collect();
+    let col = |name: &str| -> Summary {
+        Summary::of(
+            &rows
+                .iter()
+                .map(|r| r.iter().find(|c| c.0 == name).map_or(0.0, |c| c.1))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let arrived = col("arrived");
+    println!(
+        "{} — {} replicates, {} to {}",
+        sc.name,
+        runs.len(),
+        sc.start,
+        sc.end
+    );
+    println!("{:<12} {:>10} {:>22}", "outcome", "mean", "90% interval");
+    println!(
+        "{:<12} {:>10.0} {:>22}",
+        "arrived",
+        arrived.mean,
+        format!("[{:.0}, {:.0}]", arrived.q05, arrived.q95)
+    );
+    for (label, key) in [
+        ("integrated", "share_integrated"),
+        ("moved on", "share_moved_on"),
+        ("returned", "share_returned"),
+        ("present", "share_present"),
+    ] {
+        let s = col(key);
+        println!(
+            "{:<12} {:>9.1}% {:>22}",
+            label,
+            100.0 * s.mean,
+            format!("[{:.1}%, {:.1}%]", 100.0 * s.q05, 100.0 * s.q95)
+        );
+    }
+}
+
+fn plot_run_dir(dir: &Path, out: &Path) -> Result<(), String> {
+    let _ = (dir, out);
+    Ok(())
+}
+
+fn plot(
+    dirs: &[PathBuf],
+    out: Option<PathBuf>,
+    single_column: bool,
+    title: bool,
+) -> Result<(), Failure> {
+    let _ = (dirs, out, single_column, title);
+    Err(Failure::Runtime("plotting is not available yet".into()))
+}
+
+fn table(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<(), Failure> {
+    let _ = (dirs, out);
+    Err(Failure::Runtime("tables are not available yet".into()))
+}

@@ -1,0 +1,134 @@
+//! Runs of the model: one replicate from a scenario and a seed, or many in parallel.
+//!
+//! Every run's generator is derived from (scenario seed, replicate) alone, and each run is
+//! single-threaded, so results are the same bits whatever the number of threads or the
+//! order in which replicates finish. This module does no IO; progress is reported through
+//! a callback.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use crate::model::agents::NO_DAY;
+use crate::model::observe::DayRecord;
+use crate::model::step::Sim;
+use crate::scenario::Scenario;
+
+/// The generator of one run: ChaCha8 keyed by the seed, on the stream of the replicate.
+pub fn run_rng(seed: u64, replicate: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(replicate);
+    rng
+}
+
+/// Survival of one arrival cohort (arrivals of one calendar month).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cohort {
+    /// `YYYY-MM`.
+    pub label: String,
+    /// Share still present `7 * k` days after arrival, for k = 0.. while observable.
+    pub share_present: Vec<f64>,
+}
+
+/// Everything one replicate produced.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    pub replicate: u32,
+    pub days: Vec<DayRecord>,
+    pub cohorts: Vec<Cohort>,
+    pub agents: usize,
+    /// Migrant-days actually simulated (present migrants summed over days).
+    pub agent_days: u64,
+}
+
+/// Runs one replicate. `on_day` is called after each simulated day.
+pub fn run_replicate(sc: &Scenario, replicate: u32, on_day: &(dyn Fn() + Sync)) -> RunResult {
+    let mut sim = Sim::new(sc, run_rng(sc.seed, u64::from(replicate)));
+    let n_days = sc.days();
+    let mut days = Vec::with_capacity(n_days as usize);
+    let mut agent_days = 0u64;
+    for day in 0..n_days {
+        sim.step(day);
+        agent_days += sim.present() as u64;
+        days.push(sim.record.clone());
+        on_day();
+    }
+    let cohorts = cohorts(sc, &sim);
+    RunResult {
+        replicate,
+        days,
+        cohorts,
+        agents: sim.agents.len(),
+        agent_days,
+    }
+}
+
+/// Runs replicates `0..n` on `jobs` threads (0 = all cores); results in replicate order.
+pub fn run_replicates(
+    sc: &Scenario,
+    n: u32,
+    jobs: usize,
+    on_day: &(dyn Fn() + Sync),
+) -> Vec<RunResult> {
+    let work = || {
+        (0..n)
+            .into_par_iter()
+            .map(|r| run_replicate(sc, r, on_day))
+            .collect::<Vec<_>>()
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
+fn cohorts(sc: &Scenario, sim: &Sim<'_>) -> Vec<Cohort> {
+    let last = sc.days() - 1;
+    let mut by_month: Vec<(i32, Vec<u64>, Vec<u64>)> = Vec::new();
+    for m in &sim.agents {
+        if u32::from(m.arrival) > last {
+            continue;
+        }
+        let month = sc.start.add_days(i64::from(m.arrival)).month_index();
+        let entry = match by_month.iter().position(|e| e.0 == month) {
+            Some(i) => &mut by_month[i],
+            None => {
+                by_month.push((month, Vec::new(), Vec::new()));
+                by_month.last_mut().expect("just pushed")
+            }
+        };
+        let observable = (last - u32::from(m.arrival)) / 7 + 1;
+        let stay = if m.departed == NO_DAY {
+            u32::MAX
+        } else {
+            u32::from(m.departed - m.arrival)
+        };
+        for k in 0..observable {
+            let at = k as usize;
+            if entry.1.len() <= at {
+                entry.1.resize(at + 1, 0);
+                entry.2.resize(at + 1, 0);
+            }
+            entry.1[at] += 1;
+            if stay > 7 * k {
+                entry.2[at] += 1;
+            }
+        }
+    }
+    by_month.sort_by_key(|e| e.0);
+    by_month
+        .into_iter()
+        .map(|(month, seen, alive)| Cohort {
+            label: format!(
+                "{:04}-{:02}",
+                month.div_euclid(12),
+                month.rem_euclid(12) + 1
+            ),
+            share_present: seen
+                .iter()
+                .zip(&alive)
+                .map(|(s, a)| *a as f64 / *s as f64)
+                .collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,13 @@
+//! relocant: an agent-based simulation of temporary migration from Russia to Kazakhstan
+//! after the mobilization of 2022-09-21. See ARCHITECTURE.md for a map of the code.
+
+pub mod calendar;
+pub mod cli;
+pub mod engine;
+pub mod model;
+pub mod output;
+pub mod plot;
+pub mod progress;
+pub mod scenario;
+pub mod stats;
+pub mod table;

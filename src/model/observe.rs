@@ -1,0 +1,58 @@
+//! Observation: what is counted each day (ODD "Observation"). Counting is separate from
+//! stepping: the step fills a `DayRecord` and knows nothing of files.
+
+use super::agents::{Legal, Reason};
+
+/// Counts in agents for one day. Stocks are of those present at the end of the day;
+/// `left`, `moved_to`, `iin_issued` and `arrived` are cumulative since the start.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DayRecord {
+    pub arrived: u32,
+    pub present: u32,
+    pub integrated: u32,
+    pub moved_on: u32,
+    pub returned: u32,
+    pub legal: [u32; 5],
+    pub housing: [u32; 7],
+    /// remote only, local only, both, none
+    pub employment: [u32; 4],
+    pub left: [u32; 8],
+    pub iin_issued: u32,
+    pub moved_to: Vec<u32>,
+    /// Ties of present migrants by kind (sum, not mean).
+    pub ties: [u64; 3],
+    /// Present migrants housed through a tie / with a local job found through a tie / with a local job.
+    pub housed_via_tie: u32,
+    pub job_via_tie: u32,
+    pub local_job: u32,
+}
+
+impl DayRecord {
+    pub fn new(destinations: usize) -> DayRecord {
+        DayRecord {
+            moved_to: vec![0; destinations],
+            ..DayRecord::default()
+        }
+    }
+
+    /// Clears the stocks, keeping the cumulative counts.
+    pub fn clear_stocks(&mut self) {
+        self.present = 0;
+        self.integrated = 0;
+        self.legal = [0; 5];
+        self.housing = [0; 7];
+        self.employment = [0; 4];
+        self.ties = [0; 3];
+        self.housed_via_tie = 0;
+        self.job_via_tie = 0;
+        self.local_job = 0;
+    }
+
+    pub fn legal_count(&self, l: Legal) -> u32 {
+        self.legal[l as usize]
+    }
+
+    pub fn left_for(&self, r: Reason) -> u32 {
+        self.left[r as usize]
+    }
+}

@@ -1,0 +1,1043 @@
+//! One simulated day (ODD "Process overview and scheduling").
+//!
+//! `Sim::step` is the schedule, read top to bottom: arrivals, then each present migrant in
+//! arrival order lives the day through bureaucracy, money, housing, labour, social life,
+//! wellbeing and the decision to stay, return or move on; then the day is recorded.
+//! Scarce goods (shelter beds, a waiting flatmate, quota places) go first come, first
+//! served in arrival order. Nothing here allocates or does IO.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::agents::{Housing, Legal, Migrant, MigrantId, NO_DAY, Reason, Status, flag};
+use super::observe::DayRecord;
+use super::population;
+use super::ties::{EXTERNAL, TieKind, TieStore};
+use super::world::{PolicyState, World};
+use crate::scenario::Scenario;
+
+const NONE: u32 = u32::MAX;
+const EMPLOYMENT: usize = 0;
+const OWN_COMPANY: usize = 1;
+const FAMILY_STUDY: usize = 2;
+const INTERMEDIARY: usize = 3;
+
+/// A run in progress: the population, its ties, the world and the cumulative counts.
+pub struct Sim<'s> {
+    pub sc: &'s Scenario,
+    pub agents: Vec<Migrant>,
+    pub ties: TieStore,
+    pub world: World,
+    rng: ChaCha8Rng,
+    /// Present migrants, in arrival order.
+    active: Vec<u32>,
+    next_arrival: usize,
+    /// Today's record; cumulative fields carry over from day to day.
+    pub record: DayRecord,
+    /// RVP approvals per route in the current 30-day quota window.
+    quota_used: [u32; 4],
+    quota_cap: [u32; 4],
+    /// Rental demand per city counted today, for tomorrow's prices.
+    market_today: Vec<u32>,
+}
+
+/// Everything a migrant's day needs to read besides its own state.
+struct Today {
+    t: u16,
+    policy: PolicyState,
+    fx: f32,
+    mir_rub_day: f32,
+}
+
+impl<'s> Sim<'s> {
+    pub fn new(sc: &'s Scenario, mut rng: ChaCha8Rng) -> Sim<'s> {
+        let arrivals = population::arrival_days(sc);
+        let agents = population::draw(sc, &arrivals, &mut rng);
+        let ties = TieStore::new(agents.len(), sc.ties.max_per_agent as usize);
+        let ppa = f64::from(sc.arrivals.persons_per_agent);
+        let quota_cap = std::array::from_fn(|r| {
+            let q = sc.policy.rvp[r].quota_per_month;
+            if q > 0.0 {
+                ((q / ppa).round() as u32).max(1)
+            } else {
+                u32::MAX
+            }
+        });
+        Sim {
+            sc,
+            active: Vec::with_capacity(agents.len()),
+            market_today: vec![0; sc.cities.len()],
+            agents,
+            ties,
+            world: World::new(sc),
+            rng,
+            next_arrival: 0,
+            record: DayRecord::new(sc.destinations.len()),
+            quota_used: [0; 4],
+            quota_cap,
+        }
+    }
+
+    /// Present migrants today.
+    pub fn present(&self) -> usize {
+        self.active.len()
+    }
+
+    /// Simulates day `day` and leaves its counts in `self.record`.
+    pub fn step(&mut self, day: u32) {
+        self.world.begin_day(self.sc, day);
+        if day % 30 == 0 {
+            self.quota_used = [0; 4];
+        }
+        self.arrivals(day as u16);
+        self.record.clear_stocks();
+        self.market_today.iter_mut().for_each(|m| *m = 0);
+        let today = Today {
+            t: day as u16,
+            policy: self.world.policy.clone(),
+            fx: self.world.kzt_per_rub as f32,
+            mir_rub_day: self.world.mir_rub_per_day(),
+        };
+        for k in 0..self.active.len() {
+            let id = self.active[k];
+            self.live_one_day(id, &today);
+        }
+        let agents = &self.agents;
+        self.active
+            .retain(|&i| agents[i as usize].status == Status::Present);
+        for (c, m) in self.world.cities.iter_mut().zip(&self.market_today) {
+            c.market = *m;
+        }
+    }
+
+    fn arrivals(&mut self, t: u16) {
+        while self.next_arrival < self.agents.len() && self.agents[self.next_arrival].arrival <= t {
+            let id = self.next_arrival as u32;
+            self.next_arrival += 1;
+            let sc = self.sc;
+            let m = &mut self.agents[id as usize];
+            m.status = Status::Present;
+            m.legal_until = t.saturating_add(sc.legal.visa_free_days as u16);
+            self.record.arrived += 1;
+            if sc.ties.enabled && !m.has(flag::TRANSIT) {
+                for _ in 0..sc.ties.transnational_initial {
+                    self.ties
+                        .add_external(MigrantId(id), TieKind::Transnational, 200, t);
+                }
+                if self.rng.random_bool(sc.profile.friends_in_kz_share) {
+                    let city = self.agents[id as usize].city;
+                    if let Some(friend) = self.random_present_in(city) {
+                        self.ties.link(MigrantId(id), MigrantId(friend), 200, t);
+                    }
+                }
+            }
+            self.active.push(id);
+        }
+    }
+
+    /// A random present migrant in `city` (a few tries; none if the city is empty).
+    fn random_present_in(&mut self, city: u8) -> Option<u32> {
+        if self.active.is_empty() {
+            return None;
+        }
+        for _ in 0..4 {
+            let j = self.active[self.rng.random_range(0..self.active.len())];
+            let o = &self.agents[j as usize];
+            if o.city == city && o.status == Status::Present && !o.has(flag::TRANSIT) {
+                return Some(j);
+            }
+        }
+        None
+    }
+
+    fn live_one_day(&mut self, id: u32, today: &Today) {
+        let mut m = self.agents[id as usize];
+        if m.has(flag::TRANSIT) {
+            if today.t >= m.pending_until {
+                let dest = self.pick_destination(f32::INFINITY, true);
+                self.depart(&mut m, id, Status::MovedOn, Reason::Transit, dest, today.t);
+            } else {
+                self.count(&m, id);
+            }
+            self.agents[id as usize] = m;
+            return;
+        }
+        let departure = self.bureaucracy(&mut m, id, today);
+        if let Some((status, reason)) = departure {
+            let dest = self.pick_destination(wealth(&m, today.fx), false);
+            self.depart(&mut m, id, status, reason, dest, today.t);
+            self.agents[id as usize] = m;
+            return;
+        }
+        let cost = self.money(&mut m, today);
+        self.housing(&mut m, id, today, cost);
+        self.labour(&mut m, id, today);
+        let tie_counts = self.social(&mut m, id, today);
+        self.wellbeing(&mut m, today, tie_counts);
+        if let Some((status, reason)) = self.decide(&m, today, tie_counts) {
+            let dest = self.pick_destination(wealth(&m, today.fx), false);
+            self.depart(&mut m, id, status, reason, dest, today.t);
+        } else {
+            self.integration(&mut m, tie_counts);
+            self.count(&m, id);
+        }
+        self.agents[id as usize] = m;
+    }
+
+    // ---- bureaucracy ------------------------------------------------------------------
+
+    /// Notification, IIN, bank card, RVP and VNZh, legal expiry. Returns a forced departure.
+    fn bureaucracy(&mut self, m: &mut Migrant, id: u32, today: &Today) -> Option<(Status, Reason)> {
+        let sc = self.sc;
+        let lg = &sc.legal;
+        let t = today.t;
+        let policy = &today.policy;
+        let slow = policy.bureaucracy_factor;
+        if !m.has(flag::NOTIFIED)
+            && m.housing != Housing::None
+            && self.rng.random::<f32>() * lg.notification_days as f32 * slow < 1.0
+        {
+            m.set(flag::NOTIFIED, true);
+        }
+        if !m.has(flag::IIN) && self.chance(lg.iin_prob_per_day as f32 / slow) {
+            m.set(flag::IIN, true);
+            self.record.iin_issued += 1;
+        }
+        let card_allowed = m.has(flag::IIN)
+            && (m.has(flag::NOTIFIED) || !sc.policy.notification_required_for_card);
+        if card_allowed
+            && !m.has(flag::BANK_CARD)
+            && self.chance(lg.bank_card_prob_per_day as f32 / slow)
+        {
+            m.set(flag::BANK_CARD, true);
+        }
+        if !lg.enabled {
+            return None;
+        }
+        match m.legal {
+            Legal::VisaFree => {
+                if t >= m.legal_until {
+                    if policy.border_runs_allowed
+                        && wealth(m, today.fx) >= lg.border_run_cost_kzt as f32
+                    {
+                        self.spend(m, lg.border_run_cost_kzt as f32, today);
+                        m.legal_until = t.saturating_add(lg.visa_free_days as u16);
+                    } else {
+                        return self.forced_choice(m, today);
+                    }
+                } else {
+                    self.seek_rvp(m, id, today);
+                }
+            }
+            Legal::RvpPending => {
+                if t >= m.pending_until {
+                    self.decide_rvp(m, today);
+                }
+            }
+            Legal::Rvp => {
+                if t >= m.legal_until {
+                    self.renew_rvp(m, today);
+                } else {
+                    let skilled = policy.vnzh_skilled_open
+                        && sc.policy.vnzh_skilled.as_ref().is_some_and(|v| {
+                            v.professions.contains(&(m.profession as usize))
+                                && self.rng.random::<f64>() < v.prob_per_day / f64::from(slow)
+                        });
+                    let regular = t.saturating_sub(m.status_since) as u32 >= lg.vnzh_after_rvp_days
+                        && self.chance(lg.vnzh_prob_per_day as f32);
+                    if skilled || regular {
+                        m.legal = Legal::Vnzh;
+                        m.status_since = t;
+                        m.legal_until = NO_DAY;
+                    }
+                }
+            }
+            Legal::Vnzh => {}
+            Legal::Overstay => {
+                if self.chance(lg.overstay_deport_prob_per_day as f32) {
+                    return Some((Status::Returned, Reason::Deported));
+                }
+            }
+        }
+        None
+    }
+
+    /// The legal stay has ended: overstay, return or move on (a logit over the three).
+    fn forced_choice(&mut self, m: &mut Migrant, today: &Today) -> Option<(Status, Reason)> {
+        let d = &self.sc.decisions;
+        let (v_ret, v_move) =
+            self.utilities(m, today, self.ties_counts(m, MigrantId(u32::MAX)), true);
+        let v_ret = v_ret - d.return_constant as f32;
+        let v_move = v_move - d.move_constant as f32;
+        let (e_o, e_r, e_m) = (
+            (d.overstay_constant as f32).exp(),
+            v_ret.exp(),
+            v_move.exp(),
+        );
+        let u = self.rng.random::<f32>() * (e_o + e_r + e_m);
+        if u < e_o {
+            m.legal = Legal::Overstay;
+            None
+        } else if u < e_o + e_r {
+            Some((Status::Returned, Reason::Legal))
+        } else {
+            Some((Status::MovedOn, Reason::Legal))
+        }
+    }
+
+    fn seek_rvp(&mut self, m: &mut Migrant, id: u32, today: &Today) {
+        let sc = self.sc;
+        let lg = &sc.legal;
+        if !(m.has(flag::IIN) && m.has(flag::NOTIFIED)) {
+            return;
+        }
+        let policy = &today.policy;
+        let mut p = lg.rvp_seek_prob_per_day as f32;
+        if policy.ban_announced {
+            p *= lg.rvp_anticipation as f32;
+        }
+        let near_end = m.legal_until.saturating_sub(today.t) as u32 <= lg.rvp_urgency_days;
+        if near_end && (!policy.border_runs_allowed || policy.ban_announced) {
+            p *= 3.0;
+        }
+        // Information through ties makes an application 1.5 times as likely; the ties are
+        // read only when the draw falls in the range where it matters.
+        let u = self.rng.random::<f32>();
+        if u >= 1.5 * p {
+            return;
+        }
+        let informed = self.informed_by_ties(id);
+        if u >= p && !informed {
+            return;
+        }
+        let w = wealth(m, today.fx);
+        let month_cost = 30.0 * sc.money.living_kzt_day as f32;
+        let routes = &sc.policy.rvp;
+        let eligible = |r: usize| -> bool {
+            let route = &routes[r];
+            route.open
+                && match r {
+                    EMPLOYMENT => m.has_local_job(),
+                    FAMILY_STUDY => m.has(flag::FAMILY_GROUND),
+                    OWN_COMPANY => w >= route.fee_kzt as f32 + 2.0 * month_cost,
+                    _ => w >= route.fee_kzt as f32 + month_cost,
+                }
+        };
+        let Some(route) = [EMPLOYMENT, FAMILY_STUDY, OWN_COMPANY, INTERMEDIARY]
+            .into_iter()
+            .find(|&r| eligible(r) && self.quota_used[r] < self.quota_cap[r])
+        else {
+            return;
+        };
+        let r = &routes[route];
+        self.spend(m, r.fee_kzt as f32, today);
+        let info = if informed { 0.7 } else { 1.0 };
+        let days = ((r.docs_days as f32 * info + r.processing_days as f32)
+            * policy.bureaucracy_factor
+            + policy.rvp_extra_days as f32)
+            .round()
+            .max(1.0);
+        m.legal = Legal::RvpPending;
+        m.rvp_route = route as u8;
+        m.pending_until = today.t.saturating_add(days as u16);
+        self.quota_used[route] += 1;
+        m.set(flag::RVP_FRAUD_HIT, false);
+        if route == INTERMEDIARY {
+            // Information through ties lets migrants vet intermediaries (seed).
+            let fraud = r.fraud_prob as f32 * if informed { 0.3 } else { 1.0 };
+            if self.chance(fraud) {
+                m.set(flag::RVP_FRAUD_HIT, true);
+            }
+        }
+    }
+
+    fn decide_rvp(&mut self, m: &mut Migrant, today: &Today) {
+        let r = &self.sc.policy.rvp[m.rvp_route as usize];
+        let approved = !m.has(flag::RVP_FRAUD_HIT) && self.chance(r.approval_prob as f32);
+        if approved {
+            m.legal = Legal::Rvp;
+            m.status_since = today.t;
+            m.legal_until = today
+                .t
+                .saturating_add(self.sc.legal.rvp_validity_days as u16);
+        } else {
+            // Back on the visa-free clock, which may already have run out.
+            m.legal = Legal::VisaFree;
+            m.legal_until = m.legal_until.max(today.t.saturating_add(1));
+        }
+        m.pending_until = NO_DAY;
+    }
+
+    fn renew_rvp(&mut self, m: &mut Migrant, today: &Today) {
+        let r = &self.sc.policy.rvp[m.rvp_route as usize];
+        let keeps_ground = match m.rvp_route as usize {
+            EMPLOYMENT => m.has_local_job(),
+            FAMILY_STUDY => true,
+            _ => wealth(m, today.fx) >= r.fee_kzt as f32,
+        };
+        if keeps_ground {
+            if m.rvp_route as usize != EMPLOYMENT && m.rvp_route as usize != FAMILY_STUDY {
+                self.spend(m, r.fee_kzt as f32, today);
+            }
+            m.legal_until = today
+                .t
+                .saturating_add(self.sc.legal.rvp_validity_days as u16);
+        } else {
+            m.legal = Legal::VisaFree;
+            m.legal_until = today.t.saturating_add(1);
+        }
+    }
+
+    /// Whether a co-migrant tie already holds long-stay status (information flows along ties).
+    fn informed_by_ties(&self, id: u32) -> bool {
+        self.sc.ties.enabled
+            && self
+                .ties
+                .of(MigrantId(id))
+                .iter()
+                .any(|t| t.other != EXTERNAL && self.agents[t.other as usize].legal.is_long_stay())
+    }
+
+    // ---- money ------------------------------------------------------------------------
+
+    /// Income, transfers through the open channels, costs. Returns today's cost in KZT.
+    fn money(&mut self, m: &mut Migrant, today: &Today) -> f32 {
+        let sc = self.sc;
+        let cost = self.daily_cost(m);
+        if !sc.money.enabled {
+            m.strain = 0.0;
+            return cost;
+        }
+        m.rub += m.remote_rub_day;
+        if sc.money.family_transfers_enabled {
+            m.rub += m.family_rub_day;
+        }
+        m.kzt += m.local_kzt_day - cost;
+        let runway = sc.money.runway_days as f32 * cost.max(1.0);
+        if m.kzt < 0.5 * runway && m.rub > 0.0 {
+            let mut want_kzt = runway - m.kzt;
+            for (cap_rub, fee) in self.channels(m, today) {
+                if want_kzt <= 0.0 || m.rub <= 0.0 {
+                    break;
+                }
+                let rub = (want_kzt / (today.fx * (1.0 - fee)))
+                    .min(cap_rub)
+                    .min(m.rub);
+                m.rub -= rub;
+                let got = rub * today.fx * (1.0 - fee);
+                m.kzt += got;
+                want_kzt -= got;
+            }
+        }
+        let reachable_rub: f32 = self
+            .channels(m, today)
+            .map(|(cap, _)| cap * sc.money.runway_days as f32)
+            .sum::<f32>()
+            .min(m.rub.max(0.0));
+        let reachable = m.kzt + reachable_rub * today.fx;
+        m.strain = (1.0 - reachable / runway).clamp(0.0, 1.0);
+        cost
+    }
+
+    /// Open channels from rubles to tenge for this migrant: (RUB per day, fee), cheapest first.
+    fn channels(&self, m: &Migrant, today: &Today) -> impl Iterator<Item = (f32, f32)> + use<> {
+        let mo = &self.sc.money;
+        let mir = (today.mir_rub_day, mo.mir_fee as f32);
+        let card = (
+            if mo.kz_card_enabled && m.has(flag::BANK_CARD) {
+                f32::INFINITY
+            } else {
+                0.0
+            },
+            mo.kz_card_fee as f32,
+        );
+        let crypto = (
+            if mo.crypto_enabled && m.has(flag::CRYPTO) {
+                f32::INFINITY
+            } else {
+                0.0
+            },
+            mo.crypto_fee as f32,
+        );
+        [mir, card, crypto].into_iter().filter(|c| c.0 > 0.0)
+    }
+
+    fn daily_cost(&self, m: &Migrant) -> f32 {
+        let sc = self.sc;
+        let living = sc.money.living_kzt_day as f32;
+        let c = &self.world.cities[m.city as usize];
+        let rent_day = c.rent_base_kzt_month as f32 / 30.0;
+        let housing = if !sc.housing.enabled {
+            rent_day
+        } else {
+            match m.housing {
+                Housing::Hotel => {
+                    sc.cities[m.city as usize].hotel_kzt_day as f32 * c.hotel_multiplier
+                }
+                Housing::RentAlone => rent_day * c.rent_multiplier,
+                Housing::RentShared => 0.5 * rent_day * c.rent_multiplier,
+                Housing::LocalHost => sc.housing.local_host_cost_share as f32 * rent_day,
+                Housing::Friends | Housing::Shelter | Housing::None => 0.0,
+            }
+        };
+        living + housing
+    }
+
+    fn spend(&mut self, m: &mut Migrant, kzt: f32, today: &Today) {
+        m.kzt -= kzt;
+        if m.kzt < 0.0 {
+            // Cover the gap from rubles through whatever channel is open.
+            for (cap, fee) in self.channels(m, today) {
+                let rub = (-m.kzt / (today.fx * (1.0 - fee)))
+                    .min(m.rub)
+                    .min(cap * 30.0);
+                m.rub -= rub;
+                m.kzt += rub * today.fx * (1.0 - fee);
+                if m.kzt >= 0.0 {
+                    break;
+                }
+            }
+        }
+    }
+
+    // ---- housing ----------------------------------------------------------------------
+
+    fn housing(&mut self, m: &mut Migrant, id: u32, today: &Today, cost: f32) {
+        let sc = self.sc;
+        let h = &sc.housing;
+        let t = today.t;
+        let city = m.city as usize;
+        if !h.enabled {
+            m.housing = Housing::RentAlone;
+            return;
+        }
+        match m.housing {
+            Housing::RentAlone | Housing::RentShared => {
+                let mult = self.world.cities[city].rent_multiplier;
+                if self.chance(h.eviction_prob_per_day as f32 * (mult - 1.0))
+                    || m.kzt < -cost * 30.0
+                {
+                    self.move_house(m, Housing::Hotel, t);
+                }
+            }
+            Housing::Friends => {
+                // Every week: is the friend still here and still renting?
+                if (u32::from(t) + id) % 7 == 0 && !self.friend_with_room(id, m.city).is_some() {
+                    self.move_house(m, Housing::Hotel, t);
+                }
+            }
+            Housing::Shelter => {
+                if t.saturating_sub(m.housing_since) as u32 >= h.shelter_max_days {
+                    self.world.cities[city].shelter_used -= 1;
+                    self.move_house(m, Housing::Hotel, t);
+                }
+            }
+            _ => {}
+        }
+        if m.housing.is_searching() {
+            self.search_housing(m, id, today);
+        }
+        if m.housing == Housing::Hotel && m.kzt < 0.0 {
+            self.move_house(m, Housing::None, t);
+        }
+        if matches!(
+            m.housing,
+            Housing::Hotel | Housing::None | Housing::RentAlone | Housing::RentShared
+        ) {
+            self.market_today[city] += 1;
+        }
+    }
+
+    fn search_housing(&mut self, m: &mut Migrant, id: u32, today: &Today) {
+        let sc = self.sc;
+        let h = &sc.housing;
+        let t = today.t;
+        let city = m.city as usize;
+        let was_shelter = m.housing == Housing::Shelter;
+        let leave_shelter = |sim: &mut Self| {
+            if was_shelter {
+                sim.world.cities[city].shelter_used -= 1;
+            }
+        };
+        // 1. A bed at a friend's (help along a tie).
+        if sc.ties.enabled && self.chance(sc.ties.bed_prob_per_day as f32) {
+            if let Some(friend) = self.friend_with_room(id, m.city) {
+                leave_shelter(self);
+                self.move_house(m, Housing::Friends, t);
+                m.set(flag::HOUSED_VIA_TIE, true);
+                self.ties.touch(MigrantId(id), friend, t);
+                self.ties.touch(MigrantId(friend), id, t);
+                return;
+            }
+        }
+        // 2. A flat, alone or shared.
+        let c = &self.world.cities[city];
+        let stock = sc.cities[city].rental_stock / f64::from(sc.arrivals.persons_per_agent);
+        let vacancy = (1.0 - f64::from(c.market) / stock.max(1.0)).clamp(0.05, 1.0) as f32;
+        let month_rent = c.rent_base_kzt_month as f32 * c.rent_multiplier;
+        let w = wealth(m, today.fx);
+        let can_share = w >= 0.5 * month_rent * (1.0 + h.deposit_months as f32);
+        if can_share && self.chance(h.search_prob_per_day as f32 * vacancy) {
+            let can_alone = w >= 3.0 * month_rent * (1.0 + h.deposit_months as f32);
+            let share = !can_alone || self.chance(h.shared_preference as f32);
+            if !share {
+                leave_shelter(self);
+                self.spend(m, month_rent * h.deposit_months as f32, today);
+                self.move_house(m, Housing::RentAlone, t);
+                m.set(flag::HOUSED_VIA_TIE, false);
+                return;
+            }
+            let waiting = self.world.cities[city].flatmate_waiting;
+            let partner_ok = waiting != NONE && waiting != id && {
+                let o = &self.agents[waiting as usize];
+                o.status == Status::Present && o.housing.is_searching() && o.city == m.city
+            };
+            if partner_ok {
+                leave_shelter(self);
+                self.spend(m, 0.5 * month_rent * h.deposit_months as f32, today);
+                self.move_house(m, Housing::RentShared, t);
+                m.set(flag::HOUSED_VIA_TIE, false);
+                let o = &mut self.agents[waiting as usize];
+                if o.housing == Housing::Shelter {
+                    self.world.cities[city].shelter_used -= 1;
+                }
+                o.housing = Housing::RentShared;
+                o.housing_since = t;
+                o.kzt -= 0.5 * month_rent * h.deposit_months as f32;
+                self.world.cities[city].flatmate_waiting = NONE;
+                if sc.ties.enabled {
+                    self.ties.link(MigrantId(id), MigrantId(waiting), 160, t);
+                }
+                return;
+            }
+            self.world.cities[city].flatmate_waiting = id;
+        }
+        // 3. A previously unknown local offers a room.
+        let russian = sc.cities[city].russian_speaking_share as f32;
+        if self.chance(h.local_host_prob_per_day as f32 * russian) {
+            leave_shelter(self);
+            self.move_house(m, Housing::LocalHost, t);
+            if sc.ties.enabled {
+                self.ties
+                    .add_external(MigrantId(id), TieKind::Local, 160, t);
+            }
+            return;
+        }
+        // 4. A shelter bed when money runs short.
+        if !was_shelter && m.strain > 0.5 {
+            let c = &mut self.world.cities[city];
+            if c.shelter_used < c.shelter_capacity {
+                c.shelter_used += 1;
+                let previous = std::mem::replace(&mut c.shelter_last, id);
+                self.move_house(m, Housing::Shelter, t);
+                if sc.ties.enabled && previous != NONE && previous != id {
+                    // Shelters' shared life and events create ties (seed).
+                    self.ties.link(MigrantId(id), MigrantId(previous), 120, t);
+                }
+            }
+        }
+    }
+
+    /// A co-migrant tie in the same city who rents and so can offer a bed.
+    fn friend_with_room(&self, id: u32, city: u8) -> Option<u32> {
+        if !self.sc.ties.enabled {
+            return None;
+        }
+        self.ties.of(MigrantId(id)).iter().find_map(|t| {
+            if t.other == EXTERNAL {
+                return None;
+            }
+            let o = &self.agents[t.other as usize];
+            (o.status == Status::Present
+                && o.city == city
+                && matches!(o.housing, Housing::RentAlone | Housing::RentShared))
+            .then_some(t.other)
+        })
+    }
+
+    fn move_house(&mut self, m: &mut Migrant, to: Housing, t: u16) {
+        m.housing = to;
+        m.housing_since = t;
+    }
+
+    // ---- labour -----------------------------------------------------------------------
+
+    fn labour(&mut self, m: &mut Migrant, id: u32, today: &Today) {
+        let sc = self.sc;
+        let lb = &sc.labour;
+        if !lb.enabled {
+            return;
+        }
+        let t = today.t;
+        if m.has_remote_job() {
+            let mut h = lb.remote_loss_prob_per_day as f32 * today.policy.remote_pressure;
+            if m.has(flag::PRECARIOUS) {
+                h *= lb.precarious_multiplier as f32;
+            }
+            if t.saturating_sub(m.arrival) as u32 > lb.tax_residency_days {
+                h *= lb.tax_residency_multiplier as f32;
+            }
+            if self.chance(h) {
+                m.remote_rub_day = 0.0;
+                m.job_lost = t;
+            }
+        }
+        if m.has_local_job() {
+            if self.chance(lb.local_loss_prob_per_day as f32) {
+                m.local_kzt_day = 0.0;
+                m.job_lost = t;
+                m.set(flag::JOB_VIA_TIE, false);
+            }
+            return;
+        }
+        let city = &sc.cities[m.city as usize];
+        let intensity = if m.has_remote_job() { 0.3 } else { 1.0 };
+        let lang = (city.russian_speaking_share as f32
+            + if m.has(flag::KAZAKH) {
+                lb.kazakh_bonus as f32
+            } else {
+                0.0
+            })
+        .min(1.0);
+        let p_formal = lb.local_job_prob_per_day as f32
+            * lb.profession_demand[m.profession as usize] as f32
+            * city.labour_demand as f32
+            * lang
+            * intensity;
+        // Referrals are looked up once a week per migrant (they read other migrants' state).
+        let mut p_ref = 0.0;
+        if lb.referrals_enabled && sc.ties.enabled && (u32::from(t) + id) % 7 == 0 {
+            let helpers = self
+                .ties
+                .of(MigrantId(id))
+                .iter()
+                .filter(|tie| match tie.kind {
+                    TieKind::Local => true,
+                    TieKind::CoMigrant => {
+                        let o = &self.agents[tie.other as usize];
+                        o.status == Status::Present && o.city == m.city && o.has_local_job()
+                    }
+                    TieKind::Transnational => false,
+                })
+                .count() as f32;
+            p_ref = 7.0 * lb.referral_prob_per_tie as f32 * helpers * intensity;
+        }
+        let u = self.rng.random::<f32>();
+        if u < p_formal + p_ref {
+            let wage =
+                city.wage_kzt_month as f32 * lb.profession_wage[m.profession as usize] as f32;
+            m.local_kzt_day = wage / 30.0 * (0.8 + 0.4 * self.rng.random::<f32>());
+            m.set(flag::JOB_VIA_TIE, u >= p_formal);
+            if sc.ties.enabled {
+                self.ties
+                    .add_external(MigrantId(id), TieKind::Local, 120, t);
+            }
+        }
+    }
+
+    // ---- social -----------------------------------------------------------------------
+
+    /// Tie decay and online meetings. Returns the migrant's tie counts by kind.
+    fn social(&mut self, m: &mut Migrant, id: u32, today: &Today) -> [u8; 3] {
+        let sc = self.sc;
+        let ti = &sc.ties;
+        if !ti.enabled {
+            return [0; 3];
+        }
+        let t = today.t;
+        let me = MigrantId(id);
+        if (u32::from(t) + id) % 7 == 0 {
+            let weekly = ti.decay_per_week as f32;
+            let transnational = (ti.transnational_decay_per_month / 4.35) as f32;
+            // A colleague or a host is seen every day: those local ties are in use.
+            let local_in_use = m.has_local_job() || m.housing == Housing::LocalHost;
+            let rng = &mut self.rng;
+            self.ties.decay(me, |tie| {
+                let p = match tie.kind {
+                    TieKind::Transnational => transnational,
+                    TieKind::Local if local_in_use => 0.0,
+                    _ if t.saturating_sub(tie.last_used) < 30 => 0.0,
+                    _ => weekly,
+                };
+                p == 0.0 || rng.random::<f32>() >= p
+            });
+        }
+        if self.chance(ti.chat_meeting_prob_per_day as f32) {
+            if let Some(other) = self.random_present_in(m.city) {
+                self.ties.link(me, MigrantId(other), 100, t);
+            }
+        }
+        self.ties_counts(m, me)
+    }
+
+    fn ties_counts(&self, _m: &Migrant, id: MigrantId) -> [u8; 3] {
+        if id.0 == u32::MAX || !self.sc.ties.enabled {
+            return [0; 3];
+        }
+        self.ties.counts(id)
+    }
+
+    // ---- wellbeing --------------------------------------------------------------------
+
+    fn wellbeing(&mut self, m: &mut Migrant, today: &Today, ties: [u8; 3]) {
+        let wb = &self.sc.wellbeing;
+        if !wb.enabled {
+            m.stress = 0.0;
+            return;
+        }
+        let support = ((ties[0] + ties[1]) as f32 / 4.0 + ties[2] as f32 / 8.0).min(1.0);
+        let therapy = if m.has(flag::THERAPY) {
+            wb.therapy_effect as f32
+        } else {
+            0.0
+        };
+        let target = wb.money_weight as f32 * m.strain
+            + wb.housing_weight as f32 * m.housing.precarity()
+            + wb.legal_weight as f32 * self.legal_pressure(m, today)
+            + wb.job_loss_weight as f32 * self.recent_job_loss(m, today)
+            - wb.support_weight as f32 * support
+            - therapy;
+        m.stress += wb.adapt_rate as f32 * (target.clamp(0.0, 1.0) - m.stress);
+    }
+
+    /// 1 when the legal stay ends soon with no way to extend it, or has ended.
+    fn legal_pressure(&self, m: &Migrant, today: &Today) -> f32 {
+        let lg = &self.sc.legal;
+        if !lg.enabled {
+            return 0.0;
+        }
+        match m.legal {
+            Legal::Overstay => 1.0,
+            Legal::RvpPending => 0.3,
+            Legal::VisaFree => {
+                let p = &today.policy;
+                let soon = (m.legal_until.saturating_sub(today.t) as u32) < lg.rvp_urgency_days;
+                if soon && (!p.border_runs_allowed || p.ban_announced) {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            _ => 0.0,
+        }
+    }
+
+    fn recent_job_loss(&self, m: &Migrant, today: &Today) -> f32 {
+        let mem = self.sc.wellbeing.job_loss_memory_days;
+        (m.job_lost != NO_DAY && (today.t.saturating_sub(m.job_lost) as u32) < mem) as u8 as f32
+    }
+
+    // ---- decisions --------------------------------------------------------------------
+
+    /// Utilities of returning and of moving on, relative to staying (0).
+    fn utilities(&self, m: &Migrant, today: &Today, ties: [u8; 3], forced: bool) -> (f32, f32) {
+        let d = &self.sc.decisions;
+        let days_here = today.t.saturating_sub(m.arrival) as f32;
+        let newcomer = d.newcomer as f32 * (-days_here / d.newcomer_days as f32).exp();
+        let legal = if forced {
+            1.0
+        } else {
+            self.legal_pressure(m, today)
+        };
+        let shared = d.stress as f32 * m.stress
+            + d.legal as f32 * legal
+            + d.housing as f32 * m.housing.precarity()
+            + d.job_loss as f32 * self.recent_job_loss(m, today)
+            - d.ties as f32 * ((ties[0] + ties[1]) as f32 / 3.0).min(1.0)
+            - d.local_job as f32 * m.has_local_job() as u8 as f32
+            - d.integrated as f32 * m.has(flag::INTEGRATED) as u8 as f32
+            + newcomer;
+        let v_ret = d.return_constant as f32
+            + shared
+            + d.money as f32 * m.strain
+            + d.family_pull as f32 * self.family_pull(m, today, ties)
+            - d.fear as f32 * self.world.fear as f32;
+        let afford = self
+            .sc
+            .destinations
+            .iter()
+            .any(|x| wealth(m, today.fx) >= x.cost_kzt as f32);
+        let v_move = d.move_constant as f32
+            + shared
+            + d.move_wealth as f32 * if afford { 1.0 } else { -3.0 }
+            + d.english as f32 * m.has(flag::ENGLISH) as u8 as f32;
+        (v_ret, v_move)
+    }
+
+    /// Pull toward Russia: a remote job past the tax-residency limit, and ties at home.
+    fn family_pull(&self, m: &Migrant, today: &Today, ties: [u8; 3]) -> f32 {
+        let lb = &self.sc.labour;
+        let tax =
+            m.has_remote_job() && today.t.saturating_sub(m.arrival) as u32 > lb.tax_residency_days;
+        (tax as u8 as f32 * 0.7 + (ties[2] as f32 / 3.0).min(1.0) * 0.3).min(1.0)
+    }
+
+    fn decide(&mut self, m: &Migrant, today: &Today, ties: [u8; 3]) -> Option<(Status, Reason)> {
+        if !self.sc.decisions.enabled {
+            return None;
+        }
+        let (v_ret, v_move) = self.utilities(m, today, ties, false);
+        let (e_r, e_m) = (v_ret.exp(), v_move.exp());
+        let u = self.rng.random::<f32>() * (1.0 + e_r + e_m);
+        let status = if u < e_r {
+            Status::Returned
+        } else if u < e_r + e_m {
+            Status::MovedOn
+        } else {
+            return None;
+        };
+        Some((status, self.reason(m, today, ties, status)))
+    }
+
+    /// The reason code: the largest push term of the chosen option's utility.
+    fn reason(&self, m: &Migrant, today: &Today, ties: [u8; 3], status: Status) -> Reason {
+        let d = &self.sc.decisions;
+        let returning = status == Status::Returned;
+        let terms = [
+            (
+                Reason::Money,
+                if returning {
+                    d.money as f32 * m.strain
+                } else {
+                    0.0
+                },
+            ),
+            (
+                Reason::Legal,
+                d.legal as f32 * self.legal_pressure(m, today),
+            ),
+            (
+                Reason::JobLoss,
+                d.job_loss as f32 * self.recent_job_loss(m, today),
+            ),
+            (Reason::Stress, d.stress as f32 * m.stress),
+            (Reason::Housing, d.housing as f32 * m.housing.precarity()),
+            (
+                Reason::Family,
+                if returning {
+                    d.family_pull as f32 * self.family_pull(m, today, ties)
+                } else {
+                    0.0
+                },
+            ),
+        ];
+        terms
+            .iter()
+            .fold((Reason::Stress, f32::MIN), |best, &(r, v)| {
+                if v > best.1 { (r, v) } else { best }
+            })
+            .0
+    }
+
+    fn pick_destination(&mut self, wealth: f32, transit: bool) -> u8 {
+        let dests = &self.sc.destinations;
+        let weight = |i: usize| -> f32 {
+            let x = &dests[i];
+            let w = if transit { x.transit_weight } else { x.weight } as f32;
+            if transit || wealth >= x.cost_kzt as f32 {
+                w
+            } else {
+                0.0
+            }
+        };
+        let total: f32 = (0..dests.len()).map(weight).sum();
+        if total <= 0.0 {
+            // Nothing affordable: the cheapest destination.
+            return (0..dests.len())
+                .min_by(|&a, &b| dests[a].cost_kzt.total_cmp(&dests[b].cost_kzt))
+                .unwrap_or(0) as u8;
+        }
+        let mut u = self.rng.random::<f32>() * total;
+        for i in 0..dests.len() {
+            let w = weight(i);
+            if u < w {
+                return i as u8;
+            }
+            u -= w;
+        }
+        (dests.len() - 1) as u8
+    }
+
+    fn depart(
+        &mut self,
+        m: &mut Migrant,
+        id: u32,
+        status: Status,
+        reason: Reason,
+        dest: u8,
+        t: u16,
+    ) {
+        m.status = status;
+        m.reason = reason as u8;
+        m.departed = t;
+        self.record.left[reason as usize] += 1;
+        let city = m.city as usize;
+        if m.housing == Housing::Shelter {
+            self.world.cities[city].shelter_used -= 1;
+        }
+        if self.world.cities[city].flatmate_waiting == id {
+            self.world.cities[city].flatmate_waiting = NONE;
+        }
+        match status {
+            Status::MovedOn => {
+                m.dest = dest;
+                self.record.moved_on += 1;
+                self.record.moved_to[dest as usize] += 1;
+            }
+            _ => self.record.returned += 1,
+        }
+    }
+
+    // ---- integration and counting -----------------------------------------------------
+
+    fn integration(&mut self, m: &mut Migrant, ties: [u8; 3]) {
+        let ig = &self.sc.integration;
+        let holds = m.legal.is_long_stay()
+            && m.housing.is_stable()
+            && (m.has_local_job() || m.has_remote_job())
+            && u32::from(ties[1]) >= ig.min_local_ties;
+        m.integ_days = if holds {
+            m.integ_days.saturating_add(1)
+        } else {
+            0
+        };
+        m.set(
+            flag::INTEGRATED,
+            holds && u32::from(m.integ_days) >= ig.hold_days,
+        );
+    }
+
+    fn count(&mut self, m: &Migrant, id: u32) {
+        let r = &mut self.record;
+        r.present += 1;
+        r.integrated += m.has(flag::INTEGRATED) as u32;
+        r.legal[m.legal as usize] += 1;
+        r.housing[m.housing as usize] += 1;
+        let emp = match (m.has_remote_job(), m.has_local_job()) {
+            (true, false) => 0,
+            (false, true) => 1,
+            (true, true) => 2,
+            (false, false) => 3,
+        };
+        r.employment[emp] += 1;
+        if self.sc.ties.enabled {
+            let c = self.ties.counts(MigrantId(id));
+            for k in 0..3 {
+                r.ties[k] += u64::from(c[k]);
+            }
+        }
+        r.housed_via_tie += (m.has(flag::HOUSED_VIA_TIE) && m.housing.is_stable()) as u32;
+        r.local_job += m.has_local_job() as u32;
+        r.job_via_tie += (m.has_local_job() && m.has(flag::JOB_VIA_TIE)) as u32;
+    }
+
+    #[inline]
+    fn chance(&mut self, p: f32) -> bool {
+        p > 0.0 && self.rng.random::<f32>() < p
+    }
+}
+
+/// Money a migrant can reach now, in KZT (tenge plus rubles at today's rate).
+fn wealth(m: &Migrant, fx: f32) -> f32 {
+    m.kzt + m.rub.max(0.0) * fx
+}

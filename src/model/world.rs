@@ -1,0 +1,297 @@
+//! The world an agent lives in on a given day: the calendar, the exchange rate, the policy
+//! state and the cities' markets (ODD "Entities": City, World, Policy).
+//!
+//! Policies are data: the scenario's dated events are compiled once into a timeline of
+//! changes, applied at the start of each day. Agent code reads `PolicyState` and never
+//! looks at dates.
+
+use crate::calendar::Date;
+use crate::scenario::{MIR_MODES, Scenario};
+
+/// What a dated event changes.
+#[derive(Clone, Debug)]
+enum Change {
+    BanAnnounced,
+    BanEffective,
+    Mir { mode: usize, cap_rub_month: f64 },
+    Fingerprinting(u32),
+    VnzhSkilled,
+    ServiceCentre(f64),
+    ShelterBeds { city: usize, beds: f64 },
+    Rent { city: Option<usize>, factor: f64 },
+    Fx(f64),
+    Wave(f64),
+    RemotePressure(f64),
+}
+
+/// The policy in force on one day.
+#[derive(Clone, Debug)]
+pub struct PolicyState {
+    pub ban_announced: bool,
+    pub border_runs_allowed: bool,
+    /// Index into `MIR_MODES`.
+    pub mir_mode: usize,
+    /// RUB per day a MIR card yields when limited.
+    pub mir_cap_rub_day: f32,
+    pub rvp_extra_days: u32,
+    pub vnzh_skilled_open: bool,
+    /// Multiplies bureaucratic waiting times (a service centre lowers it).
+    pub bureaucracy_factor: f32,
+    pub remote_pressure: f32,
+    pub fx_factor: f64,
+}
+
+/// A city's market state, updated daily.
+#[derive(Clone, Debug)]
+pub struct CityState {
+    pub rent_base_kzt_month: f64,
+    pub rent_multiplier: f32,
+    pub hotel_multiplier: f32,
+    /// Agents' worth of shelter beds.
+    pub shelter_capacity: u32,
+    pub shelter_used: u32,
+    /// Yesterday's agents in the rental market (renting or searching).
+    pub market: u32,
+    /// A migrant waiting for a flatmate (`u32::MAX` = none).
+    pub flatmate_waiting: u32,
+    pub shelter_last: u32,
+}
+
+pub struct World {
+    pub day: u32,
+    pub date: Date,
+    pub policy: PolicyState,
+    pub cities: Vec<CityState>,
+    pub kzt_per_rub: f64,
+    pub fear: f64,
+    timeline: Vec<(u32, Change)>,
+    next_change: usize,
+    waves: Vec<(u32, f64)>,
+    /// One entry per labelled event: (date, label), for `events.csv` and charts.
+    pub labels: Vec<(Date, String)>,
+    persons_per_agent: f64,
+}
+
+impl World {
+    pub fn new(sc: &Scenario) -> World {
+        let p = &sc.policy;
+        let ppa = f64::from(sc.arrivals.persons_per_agent);
+        let mut timeline: Vec<(u32, Change)> = Vec::new();
+        let mut labels = Vec::new();
+        let mut at = |d: Date, c: Change, label: Option<String>| {
+            timeline.push((sc.day_of(d), c));
+            if let Some(l) = label {
+                labels.push((d, l));
+            }
+        };
+        if let Some(b) = &p.border_run_ban {
+            at(
+                b.announced,
+                Change::BanAnnounced,
+                Some("border-run ban announced".into()),
+            );
+            at(b.date, Change::BanEffective, Some("border-run ban".into()));
+        }
+        for m in &p.mir {
+            let label = if m.label.is_empty() {
+                format!("MIR {}", MIR_MODES[m.mode])
+            } else {
+                m.label.clone()
+            };
+            at(
+                m.date,
+                Change::Mir {
+                    mode: m.mode,
+                    cap_rub_month: m.cap_rub_month,
+                },
+                Some(label),
+            );
+        }
+        if let Some((d, extra)) = p.rvp_fingerprinting {
+            at(
+                d,
+                Change::Fingerprinting(extra),
+                Some("RVP fingerprinting".into()),
+            );
+        }
+        if let Some(v) = &p.vnzh_skilled {
+            at(v.date, Change::VnzhSkilled, Some("skilled VNZh".into()));
+        }
+        if let Some((d, f)) = p.service_centre {
+            at(d, Change::ServiceCentre(f), Some("service centre".into()));
+        }
+        for s in &p.shelters {
+            at(
+                s.date,
+                Change::ShelterBeds {
+                    city: s.city,
+                    beds: s.beds,
+                },
+                Some(format!("shelters: {}", s.name.replace('_', " "))),
+            );
+        }
+        for r in &p.rent_shocks {
+            at(
+                r.date,
+                Change::Rent {
+                    city: r.city,
+                    factor: r.factor,
+                },
+                Some(format!("rent: {}", r.name.replace('_', " "))),
+            );
+        }
+        for f in &p.fx_shocks {
+            at(
+                f.date,
+                Change::Fx(f.factor),
+                Some(format!("exchange rate: {}", f.name.replace('_', " "))),
+            );
+        }
+        for w in &p.mobilization_waves {
+            at(
+                w.date,
+                Change::Wave(w.fear),
+                Some(format!("mobilization wave: {}", w.name.replace('_', " "))),
+            );
+        }
+        for r in &p.remote_pressure {
+            at(
+                r.date,
+                Change::RemotePressure(r.multiplier),
+                Some("remote-work pressure".into()),
+            );
+        }
+        // Stable sort: same-day changes keep the order above, which is deterministic.
+        timeline.sort_by_key(|(d, _)| *d);
+        labels.sort_by_key(|(d, _)| *d);
+
+        let cities = sc
+            .cities
+            .iter()
+            .map(|c| CityState {
+                rent_base_kzt_month: c.rent_kzt_month,
+                rent_multiplier: 1.0,
+                hotel_multiplier: 1.0,
+                shelter_capacity: if sc.housing.shelters_enabled {
+                    (c.shelter_beds / ppa).round() as u32
+                } else {
+                    0
+                },
+                shelter_used: 0,
+                market: 0,
+                flatmate_waiting: u32::MAX,
+                shelter_last: u32::MAX,
+            })
+            .collect();
+        World {
+            day: 0,
+            date: sc.start,
+            policy: PolicyState {
+                ban_announced: false,
+                border_runs_allowed: true,
+                mir_mode: 0,
+                mir_cap_rub_day: 0.0,
+                rvp_extra_days: 0,
+                vnzh_skilled_open: false,
+                bureaucracy_factor: 1.0,
+                remote_pressure: 1.0,
+                fx_factor: 1.0,
+            },
+            cities,
+            kzt_per_rub: 0.0,
+            fear: 0.0,
+            timeline,
+            next_change: 0,
+            waves: Vec::new(),
+            labels,
+            persons_per_agent: ppa,
+        }
+    }
+
+    /// Moves the world to `day`: applies the day's policy changes, the exchange rate, fear
+    /// of mobilization and the cities' prices from yesterday's demand.
+    pub fn begin_day(&mut self, sc: &Scenario, day: u32) {
+        self.day = day;
+        self.date = sc.start.add_days(i64::from(day));
+        while let Some((d, change)) = self.timeline.get(self.next_change) {
+            if *d > day {
+                break;
+            }
+            let change = change.clone();
+            self.apply(sc, change);
+            self.next_change += 1;
+        }
+        self.kzt_per_rub = fx_on(&sc.money.kzt_per_rub, self.date) * self.policy.fx_factor;
+        let d = &sc.decisions;
+        let decay = |since: u32| 0.5f64.powf(f64::from(day - since) / d.fear_half_life_days);
+        self.fear =
+            d.fear_initial * decay(0) + self.waves.iter().map(|&(w, f)| f * decay(w)).sum::<f64>();
+        let h = &sc.housing;
+        for (c, city) in self.cities.iter_mut().zip(&sc.cities) {
+            let pressure = if city.rental_stock > 0.0 {
+                f64::from(c.market) * self.persons_per_agent / city.rental_stock
+            } else {
+                1.0
+            };
+            let cap = h.rent_multiplier_max;
+            c.rent_multiplier = (1.0 + h.rent_elasticity * pressure).min(cap) as f32;
+            c.hotel_multiplier = (1.0 + h.hotel_elasticity * pressure).min(cap) as f32;
+        }
+    }
+
+    fn apply(&mut self, sc: &Scenario, change: Change) {
+        let p = &mut self.policy;
+        match change {
+            Change::BanAnnounced => p.ban_announced = true,
+            Change::BanEffective => {
+                p.ban_announced = true;
+                p.border_runs_allowed = false;
+            }
+            Change::Mir {
+                mode,
+                cap_rub_month,
+            } => {
+                p.mir_mode = mode;
+                p.mir_cap_rub_day = (cap_rub_month / 30.0) as f32;
+            }
+            Change::Fingerprinting(extra) => p.rvp_extra_days = extra,
+            Change::VnzhSkilled => p.vnzh_skilled_open = true,
+            Change::ServiceCentre(f) => p.bureaucracy_factor = f as f32,
+            Change::ShelterBeds { city, beds } => {
+                if sc.housing.shelters_enabled {
+                    self.cities[city].shelter_capacity =
+                        (beds / self.persons_per_agent).round() as u32;
+                }
+            }
+            Change::Rent { city, factor } => {
+                for (i, c) in self.cities.iter_mut().enumerate() {
+                    if city.is_none_or(|x| x == i) {
+                        c.rent_base_kzt_month *= factor;
+                    }
+                }
+            }
+            Change::Fx(f) => p.fx_factor *= f,
+            Change::Wave(fear) => self.waves.push((self.day, fear)),
+            Change::RemotePressure(m) => p.remote_pressure = m as f32,
+        }
+    }
+
+    /// Whether a MIR card yields anything today, and how much per day (RUB; infinite when open).
+    pub fn mir_rub_per_day(&self) -> f32 {
+        match self.policy.mir_mode {
+            0 => f32::INFINITY,
+            1 => self.policy.mir_cap_rub_day,
+            _ => 0.0,
+        }
+    }
+}
+
+/// Tenge per ruble on a date: the month's value, or the nearest month at either end.
+pub fn fx_on(series: &[(i32, f64)], date: Date) -> f64 {
+    let m = date.month_index();
+    match series.binary_search_by_key(&m, |s| s.0) {
+        Ok(i) => series[i].1,
+        Err(0) => series.first().map_or(1.0, |s| s.1),
+        Err(i) => series[i - 1].1,
+    }
+}

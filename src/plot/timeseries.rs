@@ -1,0 +1,368 @@
+//! Figures over calendar time from one run's `daily.csv`: outcome stocks, composition of
+//! those present, departures by reason, and social capital. Each figure has a `prepare`
+//! step (reads columns, may fail with a [`PlotError`]) and a `draw` step (only draws), so
+//! a bad file is reported before anything is written.
+
+use plotters::style::RGBColor;
+
+use super::PlotError;
+use super::data::{Daily, Event, Matrix};
+use super::date::DateAxis;
+use super::parts::{self, Frame, LegendEntry, Swatch, YAxis};
+use super::render::{Area, DrawError};
+use super::style::{self, Outcome, Theme};
+
+/// Days summed for flows (departures, help events).
+const FLOW_WINDOW: i64 = 7;
+
+/// A series with a mean line and a 5–95% band over replicates.
+struct Banded {
+    label: String,
+    colour: RGBColor,
+    mean: Vec<f64>,
+    low: Vec<f64>,
+    high: Vec<f64>,
+}
+
+/// A set of series over dates, drawn as lines, bands or stacked areas.
+pub struct TimePanel {
+    xs: Vec<f64>,
+    y_title: String,
+    kind: PanelKind,
+}
+
+enum PanelKind {
+    Bands(Vec<Banded>),
+    Lines(Vec<(String, RGBColor, Vec<f64>)>),
+    Stack(Vec<(String, RGBColor, Vec<f64>)>),
+}
+
+/// Counts above this are shown in thousands, so tick labels stay short.
+const THOUSANDS_FROM: f64 = 10_000.0;
+
+fn count_scale(max: f64, unit: &str) -> (f64, String) {
+    if max >= THOUSANDS_FROM {
+        (1e-3, format!("{unit} (thousands)"))
+    } else {
+        (1.0, unit.to_owned())
+    }
+}
+
+fn max_of<'a>(series: impl IntoIterator<Item = &'a Vec<f64>>) -> f64 {
+    series
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|v| !v.is_nan())
+        .fold(0.0, f64::max)
+}
+
+fn scale(values: &[f64], factor: f64) -> Vec<f64> {
+    values.iter().map(|v| v * factor).collect()
+}
+
+fn x_values(daily: &Daily) -> Vec<f64> {
+    daily.dates.iter().map(|&d| d as f64).collect()
+}
+
+/// `outcomes`: stocks present, integrated, moved on and returned.
+pub fn outcomes(daily: &Daily) -> Result<TimePanel, PlotError> {
+    let matrices = Outcome::ALL
+        .iter()
+        .map(|o| Ok((*o, daily.matrix(o.column())?)))
+        .collect::<Result<Vec<_>, PlotError>>()?;
+    let highs: Vec<Vec<f64>> = matrices.iter().map(|(_, m)| m.quantile(0.95)).collect();
+    let (factor, y_title) = count_scale(max_of(&highs), "persons");
+    let series = matrices
+        .iter()
+        .zip(highs)
+        .map(|((outcome, m), high)| Banded {
+            label: outcome.label().to_owned(),
+            colour: outcome.colour(),
+            mean: scale(&m.mean(), factor),
+            low: scale(&m.quantile(0.05), factor),
+            high: scale(&high, factor),
+        })
+        .collect();
+    Ok(TimePanel {
+        xs: x_values(daily),
+        y_title,
+        kind: PanelKind::Bands(series),
+    })
+}
+
+/// The composition groups of those present: (figure name, column prefix, title).
+pub const COMPOSITIONS: [(&str, &str, &str); 3] = [
+    (
+        "composition_legal",
+        "legal_",
+        "Legal status of migrants present",
+    ),
+    (
+        "composition_housing",
+        "housing_",
+        "Housing of migrants present",
+    ),
+    (
+        "composition_employment",
+        "employed_",
+        "Employment of migrants present",
+    ),
+];
+
+/// Readable legend labels for the categories the engine writes; others are shown with
+/// underscores as spaces.
+fn category_label(prefix: &str, column: &str) -> String {
+    let name = column.strip_prefix(prefix).unwrap_or(column);
+    let known = match (prefix, name) {
+        ("legal_", "visa_free") => "visa-free stay",
+        ("legal_", "rvp_pending") => "RVP applied",
+        ("legal_", "rvp") => "RVP (temporary residence)",
+        ("legal_", "vnzh") => "VNZh (permanent residence)",
+        ("legal_", "overstay") => "overstay",
+        ("housing_", "rent_alone") => "renting alone",
+        ("housing_", "rent_shared") => "renting shared",
+        ("housing_", "friends") => "with friends",
+        ("housing_", "local_host") => "local host",
+        ("housing_", "none") => "no housing",
+        ("employed_", "remote") => "remote work",
+        ("employed_", "local") => "local job",
+        ("employed_", "both") => "remote and local",
+        ("employed_", "none") => "not employed",
+        ("left_", "transit") => "moved on (transit)",
+        ("left_", "money") => "money",
+        ("left_", "legal") => "legal status",
+        ("left_", "job_loss") => "job loss",
+        ("left_", "housing") => "housing",
+        ("left_", "family") => "family",
+        ("left_", "deported") => "deported",
+        ("ties_", "co_migrant") => "co-migrants",
+        ("ties_", "local") => "locals",
+        ("ties_", "transnational") => "transnational",
+        _ => "",
+    };
+    if known.is_empty() {
+        name.replace('_', " ")
+    } else {
+        known.to_owned()
+    }
+}
+
+/// `composition_*`: each category's share of those present (ratio of replicate means),
+/// as stacked areas summing to 100%.
+pub fn composition(daily: &Daily, prefix: &str) -> Result<TimePanel, PlotError> {
+    let columns = daily.columns_with_prefix(prefix);
+    if columns.is_empty() {
+        return Err(PlotError::MissingColumn {
+            path: daily.path().to_owned(),
+            column: format!("{prefix}*"),
+        });
+    }
+    let present = daily.matrix("present")?.mean();
+    let colours = style::category_colours(&columns);
+    let layers = columns
+        .iter()
+        .zip(colours)
+        .map(|(column, colour)| {
+            let mean = daily.matrix(column)?.mean();
+            let share = mean
+                .iter()
+                .zip(&present)
+                .map(|(v, p)| if *p > 0.0 { 100.0 * v / p } else { f64::NAN })
+                .collect();
+            Ok((category_label(prefix, column), colour, share))
+        })
+        .collect::<Result<Vec<_>, PlotError>>()?;
+    Ok(TimePanel {
+        xs: x_values(daily),
+        y_title: "share of those present (%)".into(),
+        kind: PanelKind::Stack(layers),
+    })
+}
+
+/// Flows over the trailing window from columns that are either cumulative counts (never
+/// decreasing in any replicate) or daily counts.
+fn flows(daily: &Daily, m: &Matrix) -> Matrix {
+    if m.is_cumulative() {
+        daily.trailing_flow(m, FLOW_WINDOW)
+    } else {
+        daily.trailing_sum(m, FLOW_WINDOW)
+    }
+}
+
+/// `departures_by_reason`: departures in the trailing 7 days by reason (from the
+/// cumulative `left_*` columns), mean over replicates, stacked. Reasons that never occur
+/// are left out of the chart and its legend.
+pub fn departures(daily: &Daily) -> Result<TimePanel, PlotError> {
+    let columns = daily.columns_with_prefix("left_");
+    if columns.is_empty() {
+        return Err(PlotError::MissingColumn {
+            path: daily.path().to_owned(),
+            column: "left_*".into(),
+        });
+    }
+    let colours = style::category_colours(&columns);
+    let mut layers = Vec::new();
+    for (column, colour) in columns.iter().zip(colours) {
+        let cumulative = daily.matrix(column)?;
+        let flow = daily.trailing_flow(&cumulative, FLOW_WINDOW).mean();
+        if flow.iter().any(|v| *v > 0.0) {
+            layers.push((category_label("left_", column), colour, flow));
+        }
+    }
+    let total: Vec<f64> = (0..daily.dates.len())
+        .map(|d| layers.iter().map(|l| l.2[d]).filter(|v| !v.is_nan()).sum())
+        .collect();
+    let (factor, y_title) = count_scale(max_of([&total]), "departures per 7 days");
+    for layer in &mut layers {
+        layer.2 = scale(&layer.2, factor);
+    }
+    Ok(TimePanel {
+        xs: x_values(daily),
+        y_title,
+        kind: PanelKind::Stack(layers),
+    })
+}
+
+/// The social-capital columns, if this run wrote them.
+pub const TIE_COLUMNS: [&str; 3] = ["ties_co_migrant", "ties_local", "ties_transnational"];
+
+pub fn has_social_capital(daily: &Daily) -> bool {
+    TIE_COLUMNS.iter().all(|c| daily.has(c))
+}
+
+/// `social_capital`: mean ties per migrant present by type (ties summed over those
+/// present, divided by `present`, per replicate), and, when `help_*` columns exist, help
+/// events by kind in the trailing 7 days.
+pub fn social_capital(daily: &Daily) -> Result<Vec<TimePanel>, PlotError> {
+    let present = daily.matrix("present")?;
+    let colours = style::category_colours(&TIE_COLUMNS.map(String::from));
+    let ties = TIE_COLUMNS
+        .iter()
+        .zip(colours)
+        .map(|(column, colour)| {
+            let per_person = daily
+                .matrix(column)?
+                .zip(&present, |t, p| if p > 0.0 { t / p } else { f64::NAN });
+            Ok((category_label("ties_", column), colour, per_person.mean()))
+        })
+        .collect::<Result<Vec<_>, PlotError>>()?;
+    let mut panels = vec![TimePanel {
+        xs: x_values(daily),
+        y_title: "ties per migrant present".into(),
+        kind: PanelKind::Lines(ties),
+    }];
+    let help_columns = daily.columns_with_prefix("help_");
+    if !help_columns.is_empty() {
+        let colours = style::category_colours(&help_columns);
+        let mut lines = help_columns
+            .iter()
+            .zip(colours)
+            .map(|(column, colour)| {
+                let flow = flows(daily, &daily.matrix(column)?).mean();
+                Ok((category_label("help_", column), colour, flow))
+            })
+            .collect::<Result<Vec<_>, PlotError>>()?;
+        let (factor, y_title) =
+            count_scale(max_of(lines.iter().map(|l| &l.2)), "help events per 7 days");
+        for line in &mut lines {
+            line.2 = scale(&line.2, factor);
+        }
+        panels.push(TimePanel {
+            xs: x_values(daily),
+            y_title,
+            kind: PanelKind::Lines(lines),
+        });
+    }
+    Ok(panels)
+}
+
+impl TimePanel {
+    fn legend(&self) -> Vec<LegendEntry> {
+        match &self.kind {
+            PanelKind::Bands(series) => series
+                .iter()
+                .map(|s| LegendEntry::new(&s.label, s.colour, Swatch::LineBand))
+                .collect(),
+            PanelKind::Lines(lines) => lines
+                .iter()
+                .map(|(label, colour, _)| LegendEntry::new(label, *colour, Swatch::Line))
+                .collect(),
+            PanelKind::Stack(layers) => layers
+                .iter()
+                .map(|(label, colour, _)| LegendEntry::new(label, *colour, Swatch::Area))
+                .collect(),
+        }
+    }
+
+    fn y_axis(&self) -> YAxis {
+        match &self.kind {
+            PanelKind::Bands(series) => {
+                YAxis::from_zero(&self.y_title, max_of(series.iter().map(|s| &s.high)))
+            }
+            PanelKind::Lines(lines) => {
+                YAxis::from_zero(&self.y_title, max_of(lines.iter().map(|l| &l.2)))
+            }
+            PanelKind::Stack(layers) => {
+                let top: Vec<f64> = (0..self.xs.len())
+                    .map(|d| layers.iter().map(|l| l.2[d]).filter(|v| !v.is_nan()).sum())
+                    .collect();
+                let max = max_of([&top]);
+                // Shares stack to exactly 100%: end the axis there.
+                if (max - 100.0).abs() < 1e-6 {
+                    YAxis {
+                        title: self.y_title.clone(),
+                        range: 0.0..100.0,
+                    }
+                } else {
+                    YAxis::from_zero(&self.y_title, max)
+                }
+            }
+        }
+    }
+
+    /// Draws the panel with its legend and the policy events on `area`.
+    pub fn draw(
+        &self,
+        area: &Area,
+        theme: &Theme,
+        title: Option<String>,
+        events: &[Event],
+    ) -> Result<(), DrawError> {
+        let (first, last) = (
+            self.xs.first().copied().unwrap_or(0.0),
+            self.xs.last().copied().unwrap_or(1.0),
+        );
+        let frame = Frame {
+            title,
+            legend: self.legend(),
+            events,
+            events_on_top: matches!(self.kind, PanelKind::Stack(_)),
+            ..Frame::new(self.y_axis())
+        };
+        frame.draw(
+            area,
+            theme,
+            |ticks| DateAxis::new(first, last, ticks),
+            |chart| match &self.kind {
+                PanelKind::Bands(series) => {
+                    // All bands first, so no band veils another series' mean line.
+                    for s in series {
+                        parts::draw_band(chart, &self.xs, (&s.low, &s.high), s.colour)?;
+                    }
+                    series.iter().try_for_each(|s| {
+                        parts::draw_line(chart, theme, &self.xs, &s.mean, s.colour)
+                    })
+                }
+                PanelKind::Lines(lines) => lines.iter().try_for_each(|(_, colour, ys)| {
+                    parts::draw_line(chart, theme, &self.xs, ys, *colour)
+                }),
+                PanelKind::Stack(layers) => {
+                    let values: Vec<Vec<f64>> = layers.iter().map(|l| l.2.clone()).collect();
+                    let colours: Vec<RGBColor> = layers.iter().map(|l| l.1).collect();
+                    parts::draw_stack(chart, &self.xs, &values, &colours)
+                }
+            },
+        )
+    }
+}

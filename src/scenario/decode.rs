@@ -1,0 +1,597 @@
+//! The validated stage: turns a merged scenario tree into a [`Scenario`], checking every
+//! value's type and range, date order, dates inside the run, sums of shares and references
+//! to cities. All problems are collected and returned together.
+
+use super::diag::{Diagnostic, Loc};
+use super::doc::Node;
+use super::read::{Problems, Reader};
+use super::types::*;
+use crate::calendar::Date;
+
+pub fn decode(root: &Node) -> Result<Scenario, Vec<Diagnostic>> {
+    let problems = Problems::default();
+    let r = Reader::root(root, &problems);
+    let scenario = decode_root(&r);
+    r.finish();
+    let list = problems.list.into_inner();
+    if list.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(list)
+    }
+}
+
+/// Checks that dates fall inside the run.
+struct Run {
+    start: Date,
+    end: Date,
+}
+
+impl Run {
+    fn check(&self, p: &Problems, what: &str, d: Date, loc: Loc) {
+        if d < self.start || d > self.end {
+            p.push(
+                loc,
+                format!(
+                    "{what} {d} is outside the run ({} to {})",
+                    self.start, self.end
+                ),
+            );
+        }
+    }
+}
+
+fn decode_root(r: &Reader<'_>) -> Scenario {
+    let p = r.problems;
+    let name = r.string("name");
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        p.push(r.loc_of("name"), "`name` must be a non-empty name without path separators (it names the output directory)");
+    }
+    let seed = r.int("seed", 0, i64::MAX) as u64;
+    let (start, _) = r.date("start");
+    let (end, end_loc) = r.date("end");
+    if end <= start {
+        p.push(
+            end_loc,
+            format!("`end` ({end}) must come after `start` ({start})"),
+        );
+    } else if start.days_until(end) > 60_000 {
+        p.push(end_loc, "the run may last at most 60000 days");
+    }
+    let run = Run { start, end };
+    let replicates = r.int("replicates", 1, 100_000) as u32;
+
+    let cities = section(r, "cities", cities);
+    let city_names: Vec<&str> = cities.iter().map(|c| c.name.as_str()).collect();
+    let policy = section(r, "policy", |t| policy(t, &run, &city_names));
+    Scenario {
+        arrivals: section(r, "arrivals", |t| arrivals(t, &run)),
+        profile: section(r, "profile", profile),
+        destinations: section(r, "destinations", destinations),
+        legal: section(r, "legal", legal),
+        money: section(r, "money", |t| money(t, &run)),
+        housing: section(r, "housing", housing),
+        labour: section(r, "labour", labour),
+        ties: section(r, "ties", ties),
+        wellbeing: section(r, "wellbeing", wellbeing),
+        decisions: section(r, "decisions", decisions),
+        integration: section(r, "integration", integration),
+        policy,
+        cities,
+        name,
+        seed,
+        start,
+        end,
+        replicates,
+    }
+}
+
+/// Decodes the table under `key` with `f`, then reports its unknown keys.
+fn section<T>(r: &Reader<'_>, key: &str, f: impl FnOnce(&Reader<'_>) -> T) -> T {
+    let t = r.table(key);
+    let v = f(&t);
+    t.finish();
+    v
+}
+
+fn arrivals(r: &Reader<'_>, run: &Run) -> Arrivals {
+    let p = r.problems;
+    let persons_per_agent = r.int("persons_per_agent", 1, 1_000_000) as u32;
+    let mut anchors = Vec::new();
+    for (name, _, a) in r.named("anchors") {
+        let (date, loc) = a.date("date");
+        run.check(p, &format!("arrival anchor `{name}`"), date, loc);
+        let cumulative = a.nonneg("cumulative");
+        anchors.push((date, cumulative, loc, name));
+        a.finish();
+    }
+    anchors.sort_by_key(|a| a.0);
+    for w in anchors.windows(2) {
+        if w[1].1 < w[0].1 {
+            p.push(w[1].2, format!(
+                "arrival anchor `{}` ({}, {}) is lower than the earlier anchor `{}` ({}, {}): cumulative arrivals cannot fall",
+                w[1].3, w[1].0, w[1].1, w[0].3, w[0].0, w[0].1
+            ));
+        }
+        if w[1].0 == w[0].0 {
+            p.push(
+                w[1].2,
+                format!(
+                    "arrival anchors `{}` and `{}` have the same date",
+                    w[0].3, w[1].3
+                ),
+            );
+        }
+    }
+    if anchors.is_empty() {
+        p.push(r.loc, "[arrivals.anchors] needs at least one anchor");
+    }
+    let transit_share = r.prob("transit_share");
+    let transit_days_min = r.int("transit_days_min", 0, 365) as u32;
+    let transit_days_max = r.int("transit_days_max", 0, 365) as u32;
+    if transit_days_max < transit_days_min {
+        p.push(
+            r.loc_of("transit_days_max"),
+            "`arrivals.transit_days_max` must be >= `transit_days_min`",
+        );
+    }
+    Arrivals {
+        persons_per_agent,
+        anchors: anchors.into_iter().map(|a| (a.0, a.1)).collect(),
+        transit_share,
+        transit_days_min,
+        transit_days_max,
+    }
+}
+
+fn shares5(r: &Reader<'_>, key: &str, what: &str, must_sum_to_one: bool) -> [f64; 5] {
+    let t = r.table(key);
+    let mut out = [0.0; 5];
+    for (i, prof) in PROFESSIONS.iter().enumerate() {
+        out[i] = if must_sum_to_one {
+            t.prob(prof)
+        } else {
+            t.nonneg(prof)
+        };
+    }
+    if must_sum_to_one && (out.iter().sum::<f64>() - 1.0).abs() > 1e-6 {
+        r.problems.push(
+            r.loc_of(key),
+            format!(
+                "{what} must sum to 1, they sum to {}",
+                out.iter().sum::<f64>()
+            ),
+        );
+    }
+    t.finish();
+    out
+}
+
+fn profile(r: &Reader<'_>) -> Profile {
+    Profile {
+        age_mean: r.num("age_mean", 18.0, 80.0),
+        age_sd: r.nonneg("age_sd"),
+        profession_shares: shares5(r, "profession_shares", "`profile.profession_shares`", true),
+        kazakh_share: r.prob("kazakh_share"),
+        english_share: r.prob("english_share"),
+        savings_rub_median: r.nonneg("savings_rub_median"),
+        savings_sigma: r.nonneg("savings_sigma"),
+        cash_share: r.prob("cash_share"),
+        remote_job_share: r.prob("remote_job_share"),
+        remote_precarious_share: r.prob("remote_precarious_share"),
+        remote_salary_rub_median: r.nonneg("remote_salary_rub_median"),
+        remote_salary_sigma: r.nonneg("remote_salary_sigma"),
+        family_support_share: r.prob("family_support_share"),
+        family_support_rub_month: r.nonneg("family_support_rub_month"),
+        crypto_share: r.prob("crypto_share"),
+        therapy_share: r.prob("therapy_share"),
+        friends_in_kz_share: r.prob("friends_in_kz_share"),
+    }
+}
+
+fn cities(r: &Reader<'_>) -> Vec<City> {
+    let mut out = Vec::new();
+    for (name, _, c) in r.named_tables_here() {
+        out.push(City {
+            arrival_share: c.prob("arrival_share"),
+            russian_speaking_share: c.prob("russian_speaking_share"),
+            rent_kzt_month: c.nonneg("rent_kzt_month"),
+            rental_stock: c.nonneg("rental_stock"),
+            hotel_kzt_day: c.nonneg("hotel_kzt_day"),
+            shelter_beds: c.nonneg("shelter_beds"),
+            wage_kzt_month: c.nonneg("wage_kzt_month"),
+            labour_demand: c.nonneg("labour_demand"),
+            name,
+        });
+        c.finish();
+    }
+    let total: f64 = out.iter().map(|c| c.arrival_share).sum();
+    if out.is_empty() {
+        r.problems.push(r.loc, "[cities] needs at least one city");
+    } else if (total - 1.0).abs() > 1e-6 {
+        r.problems.push(
+            r.loc,
+            format!("the cities' `arrival_share` values must sum to 1, they sum to {total}"),
+        );
+    }
+    if out.len() > 250 {
+        r.problems.push(r.loc, "at most 250 cities");
+    }
+    out
+}
+
+fn destinations(r: &Reader<'_>) -> Vec<Destination> {
+    let mut out = Vec::new();
+    for (name, _, d) in r.named_tables_here() {
+        out.push(Destination {
+            weight: d.nonneg("weight"),
+            transit_weight: d.nonneg("transit_weight"),
+            cost_kzt: d.nonneg("cost_kzt"),
+            name,
+        });
+        d.finish();
+    }
+    if out.is_empty() || out.len() > 32 {
+        r.problems
+            .push(r.loc, "[destinations] needs between 1 and 32 destinations");
+    } else if out.iter().all(|d| d.weight == 0.0) || out.iter().all(|d| d.transit_weight == 0.0) {
+        r.problems.push(
+            r.loc,
+            "some destination needs a positive `weight` and some a positive `transit_weight`",
+        );
+    }
+    out
+}
+
+fn legal(r: &Reader<'_>) -> Legal {
+    Legal {
+        enabled: r.boolean("enabled"),
+        visa_free_days: r.int("visa_free_days", 1, 3650) as u32,
+        border_run_cost_kzt: r.nonneg("border_run_cost_kzt"),
+        notification_days: r.num("notification_days", 1.0, 365.0),
+        iin_prob_per_day: r.prob("iin_prob_per_day"),
+        bank_card_prob_per_day: r.prob("bank_card_prob_per_day"),
+        rvp_seek_prob_per_day: r.prob("rvp_seek_prob_per_day"),
+        rvp_anticipation: r.num("rvp_anticipation", 1.0, 1000.0),
+        rvp_urgency_days: r.int("rvp_urgency_days", 0, 3650) as u32,
+        rvp_validity_days: r.int("rvp_validity_days", 1, 3650) as u32,
+        vnzh_after_rvp_days: r.int("vnzh_after_rvp_days", 1, 36500) as u32,
+        vnzh_prob_per_day: r.prob("vnzh_prob_per_day"),
+        overstay_deport_prob_per_day: r.prob("overstay_deport_prob_per_day"),
+    }
+}
+
+fn money(r: &Reader<'_>, run: &Run) -> Money {
+    let p = r.problems;
+    let mut series = Vec::new();
+    for (month, loc, rate) in r.named_numbers("kzt_per_rub", 0.0, f64::INFINITY) {
+        match Date::parse(&format!("{month}-01")) {
+            Some(d) if month.len() == 7 => {
+                if rate <= 0.0 {
+                    p.push(loc, format!("exchange rate for {month} must be positive"));
+                }
+                series.push((d.month_index(), rate));
+            }
+            _ => p.push(
+                loc,
+                format!("`money.kzt_per_rub` keys are months written YYYY-MM, found `{month}`"),
+            ),
+        }
+    }
+    series.sort_by_key(|s| s.0);
+    if series.is_empty() {
+        p.push(r.loc, "`money.kzt_per_rub` needs at least one month");
+    } else if series[0].0 > run.start.month_index() {
+        p.push(
+            r.loc_of("kzt_per_rub"),
+            format!(
+                "`money.kzt_per_rub` must start no later than the run's first month ({}-{:02})",
+                run.start.year, run.start.month
+            ),
+        );
+    }
+    Money {
+        enabled: r.boolean("enabled"),
+        kzt_per_rub: series,
+        living_kzt_day: r.nonneg("living_kzt_day"),
+        runway_days: r.num("runway_days", 1.0, 3650.0),
+        mir_fee: r.prob("mir_fee"),
+        kz_card_enabled: r.boolean("kz_card_enabled"),
+        kz_card_fee: r.prob("kz_card_fee"),
+        crypto_enabled: r.boolean("crypto_enabled"),
+        crypto_fee: r.prob("crypto_fee"),
+        family_transfers_enabled: r.boolean("family_transfers_enabled"),
+    }
+}
+
+fn housing(r: &Reader<'_>) -> Housing {
+    Housing {
+        enabled: r.boolean("enabled"),
+        rent_elasticity: r.nonneg("rent_elasticity"),
+        rent_multiplier_max: r.num("rent_multiplier_max", 1.0, 100.0),
+        hotel_elasticity: r.nonneg("hotel_elasticity"),
+        search_prob_per_day: r.prob("search_prob_per_day"),
+        shared_preference: r.prob("shared_preference"),
+        deposit_months: r.nonneg("deposit_months"),
+        local_host_prob_per_day: r.prob("local_host_prob_per_day"),
+        local_host_cost_share: r.prob("local_host_cost_share"),
+        eviction_prob_per_day: r.prob("eviction_prob_per_day"),
+        shelters_enabled: r.boolean("shelters_enabled"),
+        shelter_max_days: r.int("shelter_max_days", 1, 3650) as u32,
+    }
+}
+
+fn labour(r: &Reader<'_>) -> Labour {
+    Labour {
+        enabled: r.boolean("enabled"),
+        remote_loss_prob_per_day: r.prob("remote_loss_prob_per_day"),
+        precarious_multiplier: r.nonneg("precarious_multiplier"),
+        tax_residency_days: r.int("tax_residency_days", 1, 3650) as u32,
+        tax_residency_multiplier: r.nonneg("tax_residency_multiplier"),
+        local_job_prob_per_day: r.prob("local_job_prob_per_day"),
+        profession_demand: shares5(r, "profession_demand", "", false),
+        profession_wage: shares5(r, "profession_wage", "", false),
+        kazakh_bonus: r.nonneg("kazakh_bonus"),
+        local_loss_prob_per_day: r.prob("local_loss_prob_per_day"),
+        referrals_enabled: r.boolean("referrals_enabled"),
+        referral_prob_per_tie: r.prob("referral_prob_per_tie"),
+    }
+}
+
+fn ties(r: &Reader<'_>) -> Ties {
+    Ties {
+        enabled: r.boolean("enabled"),
+        max_per_agent: r.int("max_per_agent", 1, 64) as u32,
+        transnational_initial: r.int("transnational_initial", 0, 16) as u32,
+        transnational_decay_per_month: r.prob("transnational_decay_per_month"),
+        decay_per_week: r.prob("decay_per_week"),
+        chat_meeting_prob_per_day: r.prob("chat_meeting_prob_per_day"),
+        bed_prob_per_day: r.prob("bed_prob_per_day"),
+    }
+}
+
+fn wellbeing(r: &Reader<'_>) -> Wellbeing {
+    Wellbeing {
+        enabled: r.boolean("enabled"),
+        adapt_rate: r.prob("adapt_rate"),
+        money_weight: r.nonneg("money_weight"),
+        housing_weight: r.nonneg("housing_weight"),
+        legal_weight: r.nonneg("legal_weight"),
+        job_loss_weight: r.nonneg("job_loss_weight"),
+        job_loss_memory_days: r.int("job_loss_memory_days", 0, 3650) as u32,
+        support_weight: r.nonneg("support_weight"),
+        therapy_effect: r.nonneg("therapy_effect"),
+    }
+}
+
+fn decisions(r: &Reader<'_>) -> Decisions {
+    Decisions {
+        enabled: r.boolean("enabled"),
+        return_constant: r.real("return_constant"),
+        move_constant: r.real("move_constant"),
+        newcomer: r.real("newcomer"),
+        newcomer_days: r.num("newcomer_days", 0.001, 1e6),
+        money: r.real("money"),
+        stress: r.real("stress"),
+        legal: r.real("legal"),
+        housing: r.real("housing"),
+        family_pull: r.real("family_pull"),
+        job_loss: r.real("job_loss"),
+        ties: r.real("ties"),
+        local_job: r.real("local_job"),
+        integrated: r.real("integrated"),
+        fear: r.real("fear"),
+        fear_initial: r.nonneg("fear_initial"),
+        fear_half_life_days: r.num("fear_half_life_days", 0.001, 1e6),
+        move_wealth: r.real("move_wealth"),
+        english: r.real("english"),
+        overstay_constant: r.real("overstay_constant"),
+    }
+}
+
+fn integration(r: &Reader<'_>) -> Integration {
+    Integration {
+        hold_days: r.int("hold_days", 0, 3650) as u32,
+        min_local_ties: r.int("min_local_ties", 0, 64) as u32,
+    }
+}
+
+/// Reads a dated named event: `enabled` and `date` (checked to be inside the run).
+fn event_date(e: &Reader<'_>, run: &Run, what: &str) -> (bool, Date) {
+    let enabled = e.boolean("enabled");
+    let (date, loc) = e.date("date");
+    run.check(e.problems, what, date, loc);
+    (enabled, date)
+}
+
+fn city_ref(e: &Reader<'_>, key: &str, cities: &[&str], allow_all: bool) -> Option<usize> {
+    let name = e.string(key);
+    if allow_all && name == "all" {
+        return None;
+    }
+    match cities.iter().position(|c| *c == name) {
+        Some(i) => Some(i),
+        None => {
+            let mut msg = format!(
+                "unknown city \"{name}\"; the scenario's cities are {}",
+                cities.join(", ")
+            );
+            if let Some(m) = super::diag::did_you_mean(&name, cities.iter().copied()) {
+                msg = format!("unknown city \"{name}\"; did you mean \"{m}\"?");
+            }
+            e.problems.push(e.loc_of(key), msg);
+            Some(0)
+        }
+    }
+}
+
+fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
+    let p = r.problems;
+
+    let ban = r.table("border_run_ban");
+    let (ban_on, ban_date) = event_date(&ban, run, "border-run ban date");
+    let (announced, aloc) = ban.date("announced");
+    if announced > ban_date {
+        p.push(
+            aloc,
+            format!(
+                "the border-run ban is announced ({announced}) after it takes effect ({ban_date})"
+            ),
+        );
+    }
+    ban.finish();
+
+    let mut mir = Vec::new();
+    for (name, _, e) in r.named("mir") {
+        let (on, date) = event_date(&e, run, &format!("MIR stage `{name}`"));
+        let mode = e.choice("mode", &MIR_MODES);
+        let cap_rub_month = e.nonneg("cap_rub_month");
+        let label = e.string("label");
+        e.finish();
+        if on {
+            mir.push(MirStage {
+                name,
+                date,
+                mode,
+                cap_rub_month,
+                label,
+            });
+        }
+    }
+    mir.sort_by_key(|m| m.date);
+
+    let routes_r = r.table("rvp");
+    let rvp = RVP_ROUTES.map(|route| {
+        let t = routes_r.table(route);
+        let v = RvpRoute {
+            open: t.boolean("open"),
+            fee_kzt: t.nonneg("fee_kzt"),
+            docs_days: t.nonneg("docs_days"),
+            processing_days: t.nonneg("processing_days"),
+            approval_prob: t.prob("approval_prob"),
+            fraud_prob: t.prob("fraud_prob"),
+            eligible_share: t.prob("eligible_share"),
+            quota_per_month: t.nonneg("quota_per_month"),
+        };
+        t.finish();
+        v
+    });
+    routes_r.finish();
+
+    let fp = r.table("rvp_fingerprinting");
+    let (fp_on, fp_date) = event_date(&fp, run, "RVP fingerprinting date");
+    let fp_days = fp.int("extra_days", 0, 3650) as u32;
+    fp.finish();
+
+    let vs = r.table("vnzh_skilled");
+    let (vs_on, vs_date) = event_date(&vs, run, "skilled VNZh date");
+    let professions = vs.choices("professions", &PROFESSIONS);
+    let vs_prob = vs.prob("prob_per_day");
+    vs.finish();
+
+    let nt = r.table("notification");
+    let notification_required_for_card = nt.boolean("required_for_bank_card");
+    nt.finish();
+
+    let sc = r.table("service_centre");
+    let (sc_on, sc_date) = event_date(&sc, run, "service centre date");
+    let time_factor = sc.num("time_factor", 0.01, 100.0);
+    sc.finish();
+
+    let mut shelters = Vec::new();
+    for (name, _, e) in r.named("shelters") {
+        let (on, date) = event_date(&e, run, &format!("shelter change `{name}`"));
+        let city = city_ref(&e, "city", cities, false).unwrap_or(0);
+        let beds = e.nonneg("beds");
+        e.finish();
+        if on {
+            shelters.push(ShelterChange {
+                name,
+                date,
+                city,
+                beds,
+            });
+        }
+    }
+    let mut rent_shocks = Vec::new();
+    for (name, _, e) in r.named("rent_shocks") {
+        let (on, date) = event_date(&e, run, &format!("rent shock `{name}`"));
+        let city = city_ref(&e, "city", cities, true);
+        let factor = e.num("factor", 0.01, 100.0);
+        e.finish();
+        if on {
+            rent_shocks.push(RentShock {
+                name,
+                date,
+                city,
+                factor,
+            });
+        }
+    }
+    let mut fx_shocks = Vec::new();
+    for (name, _, e) in r.named("fx_shocks") {
+        let (on, date) = event_date(&e, run, &format!("exchange-rate shock `{name}`"));
+        let factor = e.num("factor", 0.01, 100.0);
+        e.finish();
+        if on {
+            fx_shocks.push(FxShock { name, date, factor });
+        }
+    }
+    let mut mobilization_waves = Vec::new();
+    for (name, _, e) in r.named("mobilization_waves") {
+        let (on, date) = event_date(&e, run, &format!("mobilization wave `{name}`"));
+        let days = e.int("days", 1, 3650) as u32;
+        let arrivals = e.nonneg("arrivals");
+        let fear = e.nonneg("fear");
+        e.finish();
+        if on {
+            mobilization_waves.push(MobilizationWave {
+                name,
+                date,
+                days,
+                arrivals,
+                fear,
+            });
+        }
+    }
+    let mut remote_pressure = Vec::new();
+    for (name, _, e) in r.named("remote_pressure") {
+        let (on, date) = event_date(&e, run, &format!("remote-work pressure `{name}`"));
+        let multiplier = e.nonneg("hazard_multiplier");
+        e.finish();
+        if on {
+            remote_pressure.push(RemotePressure {
+                name,
+                date,
+                multiplier,
+            });
+        }
+    }
+    shelters.sort_by_key(|s| s.date);
+    rent_shocks.sort_by_key(|s| s.date);
+    fx_shocks.sort_by_key(|s| s.date);
+    mobilization_waves.sort_by_key(|s| s.date);
+    remote_pressure.sort_by_key(|s| s.date);
+
+    Policy {
+        border_run_ban: ban_on.then_some(BorderRunBan {
+            announced,
+            date: ban_date,
+        }),
+        mir,
+        rvp,
+        rvp_fingerprinting: fp_on.then_some((fp_date, fp_days)),
+        vnzh_skilled: vs_on.then_some(VnzhSkilled {
+            date: vs_date,
+            professions,
+            prob_per_day: vs_prob,
+        }),
+        notification_required_for_card,
+        service_centre: sc_on.then_some((sc_date, time_factor)),
+        shelters,
+        rent_shocks,
+        fx_shocks,
+        mobilization_waves,
+        remote_pressure,
+    }
+}
