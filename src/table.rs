@@ -103,7 +103,7 @@ pub fn outcome_tables(
     latex.push_str("% Shares of arrivals at the end of the run: mean [5th, 95th percentile] over replicates.\n");
     latex.push_str("% Requires \\usepackage{booktabs}.\n");
     latex.push_str("\\begin{tabular}{lrr");
-    latex.push_str(&"l".repeat(SHARES.len()));
+    latex.push_str(&"r".repeat(SHARES.len()));
     latex.push_str("}\n\\toprule\n");
     latex.push_str("Scenario & Replicates & Arrived");
     for (_, heading) in SHARES {

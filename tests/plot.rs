@@ -77,7 +77,10 @@ struct Fixture {
     days: i64,
     /// Daily hazard of returning to Russia (scenario effect).
     return_rate: f64,
+    /// Write the engine's social-capital columns (`ties_*`, `*_via_tie`).
     social: bool,
+    /// Also write cumulative `help_*` columns.
+    help: bool,
     events: Vec<(i64, String)>,
 }
 
@@ -89,6 +92,7 @@ impl Fixture {
             days: 100,
             return_rate: 0.004,
             social: true,
+            help: false,
             events: vec![
                 (START + 30, "border-run ban".into()),
                 (START + 38, "RVP quota".into()),
@@ -115,8 +119,11 @@ impl Fixture {
         }
         if self.social {
             daily.push_str(
-                ",ties_co_migrant,ties_local,ties_transnational,help_housing,help_money,help_job",
+                ",ties_co_migrant,ties_local,ties_transnational,housed_via_tie,local_job,local_job_via_tie",
             );
+        }
+        if self.help {
+            daily.push_str(",help_housing,help_money,help_job");
         }
         daily.push('\n');
 
@@ -193,21 +200,26 @@ impl Fixture {
                     write!(daily, ",{v}").unwrap();
                 }
                 if self.social {
+                    // Like the engine: ties as means over those present, help as stocks.
+                    let p = present as f64;
+                    let per = |v: f64| if present > 0 { v } else { 0.0 };
+                    let local_job = employment[1] + employment[2];
+                    write!(
+                        daily,
+                        ",{},{:.4},{},{},{local_job},{}",
+                        per(3.0),
+                        per(0.2 + t / 150.0),
+                        per(2.0),
+                        (p * 0.3).round(),
+                        (local_job as f64 * (0.2 + t / 2000.0)).round()
+                    )
+                    .unwrap();
+                }
+                if self.help {
                     for (h, rate) in help.iter_mut().zip([0.01, 0.02, 0.005]) {
                         *h += ((present as f64) * rate * rng.uniform()).round() as u64;
                     }
-                    let p = present as f64;
-                    write!(
-                        daily,
-                        ",{},{},{},{},{},{}",
-                        (p * 3.0).round(),
-                        (p * (0.2 + t / 150.0)).round(),
-                        (p * 2.0).round(),
-                        help[0],
-                        help[1],
-                        help[2]
-                    )
-                    .unwrap();
+                    write!(daily, ",{},{},{}", help[0], help[1], help[2]).unwrap();
                 }
                 daily.push('\n');
             }
@@ -543,12 +555,35 @@ fn svgs_carry_axis_titles_ticks_legends_and_event_labels_as_text() {
         &[
             "ties per migrant present",
             "co-migrants",
-            "help events per 7 days",
-            "money",
+            "helped through a tie (%)",
+            "housed through a tie (% of present)",
             "new registration rules",
         ],
         "social_capital.svg",
     );
+}
+
+#[test]
+fn help_columns_become_a_panel_of_weekly_help_events() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = Fixture {
+        help: true,
+        ..Fixture::new("status quo")
+    };
+    let run = fixture.write(&tmp.path().join("run"));
+    let out = tmp.path().join("out");
+    plot_run(&run, &out, &PlotOptions::default()).unwrap();
+    assert_texts(
+        &svg(&out, "social_capital"),
+        &[
+            "ties per migrant present",
+            "help events per 7 days",
+            "money",
+            "job",
+        ],
+        "social_capital.svg",
+    );
+    check_png(&out.join("social_capital.png"), 2067, px(85.0));
 }
 
 #[test]
@@ -984,4 +1019,36 @@ fn gallery() {
     fs::write(root.join("outcomes.tex"), latex).unwrap();
     fs::write(root.join("outcomes.md"), markdown).unwrap();
     eprintln!("gallery written to {}", root.display());
+}
+
+/// Plots real run directories: `RELOCANT_RUN_DIRS=a:b:c` (the first is the baseline),
+/// written to `RELOCANT_GALLERY` (default `/tmp/relocant-gallery`)/`runs-double` and
+/// `runs-single`.
+#[test]
+#[ignore]
+fn gallery_of_run_dirs() {
+    let Ok(dirs) = std::env::var("RELOCANT_RUN_DIRS") else {
+        eprintln!("set RELOCANT_RUN_DIRS to plot real run directories");
+        return;
+    };
+    let dirs: Vec<PathBuf> = dirs.split(':').map(PathBuf::from).collect();
+    let root = PathBuf::from(
+        std::env::var("RELOCANT_GALLERY").unwrap_or_else(|_| "/tmp/relocant-gallery".into()),
+    );
+    for (width, label) in [
+        (ColumnWidth::Double, "runs-double"),
+        (ColumnWidth::Single, "runs-single"),
+    ] {
+        let out = root.join(label);
+        let opts = PlotOptions {
+            width,
+            title: false,
+        };
+        plot_run(&dirs[0], &out, &opts).unwrap();
+        if dirs.len() > 1 {
+            plot_comparison(&dirs, &out, &opts).unwrap();
+        }
+    }
+    let (latex, markdown) = outcome_tables(&dirs).unwrap();
+    eprintln!("{latex}\n{markdown}");
 }

@@ -39,6 +39,22 @@ pub struct Sim<'s> {
     quota_cap: [u32; 4],
     /// Rental demand per city counted today, for tomorrow's prices.
     market_today: Vec<u32>,
+    /// The newcomer term of the utilities by days since arrival (a table, not an exp a day).
+    newcomer: Vec<f32>,
+    cheapest_destination: f32,
+}
+
+/// What weighs on one migrant today (see `Sim::factors`).
+struct Factors {
+    strain: f32,
+    legal: f32,
+    housing: f32,
+    job_loss: f32,
+    family: f32,
+    support: f32,
+    local_ties: f32,
+    newcomer: f32,
+    afford: bool,
 }
 
 /// Everything a migrant's day needs to read besides its own state.
@@ -75,6 +91,17 @@ impl<'s> Sim<'s> {
             record: DayRecord::new(sc.destinations.len()),
             quota_used: [0; 4],
             quota_cap,
+            newcomer: (0..=sc.days())
+                .map(|t| {
+                    (sc.decisions.newcomer * (-f64::from(t) / sc.decisions.newcomer_days).exp())
+                        as f32
+                })
+                .collect(),
+            cheapest_destination: sc
+                .destinations
+                .iter()
+                .map(|d| d.cost_kzt as f32)
+                .fold(f32::INFINITY, f32::min),
         }
     }
 
@@ -157,7 +184,7 @@ impl<'s> Sim<'s> {
                 let dest = self.pick_destination(f32::INFINITY, true);
                 self.depart(&mut m, id, Status::MovedOn, Reason::Transit, dest, today.t);
             } else {
-                self.count(&m, id);
+                self.count(&m, [0; 3]);
             }
             self.agents[id as usize] = m;
             return;
@@ -173,13 +200,14 @@ impl<'s> Sim<'s> {
         self.housing(&mut m, id, today, cost);
         self.labour(&mut m, id, today);
         let tie_counts = self.social(&mut m, id, today);
-        self.wellbeing(&mut m, today, tie_counts);
-        if let Some((status, reason)) = self.decide(&m, today, tie_counts) {
+        let factors = self.factors(&m, today, tie_counts, false);
+        self.wellbeing(&mut m, &factors);
+        if let Some((status, reason)) = self.decide(&m, &factors) {
             let dest = self.pick_destination(wealth(&m, today.fx), false);
             self.depart(&mut m, id, status, reason, dest, today.t);
         } else {
             self.integration(&mut m, tie_counts);
-            self.count(&m, id);
+            self.count(&m, tie_counts);
         }
         self.agents[id as usize] = m;
     }
@@ -265,8 +293,8 @@ impl<'s> Sim<'s> {
     /// The legal stay has ended: overstay, return or move on (a logit over the three).
     fn forced_choice(&mut self, m: &mut Migrant, today: &Today) -> Option<(Status, Reason)> {
         let d = &self.sc.decisions;
-        let (v_ret, v_move) =
-            self.utilities(m, today, self.ties_counts(m, MigrantId(u32::MAX)), true);
+        let f = self.factors(m, today, [0; 3], true);
+        let (v_ret, v_move) = self.utilities(m, &f);
         let v_ret = v_ret - d.return_constant as f32;
         let v_move = v_move - d.move_constant as f32;
         let (e_o, e_r, e_m) = (
@@ -767,37 +795,52 @@ impl<'s> Sim<'s> {
                 self.ties.link(me, MigrantId(other), 100, t);
             }
         }
-        self.ties_counts(m, me)
-    }
-
-    fn ties_counts(&self, _m: &Migrant, id: MigrantId) -> [u8; 3] {
-        if id.0 == u32::MAX || !self.sc.ties.enabled {
-            return [0; 3];
-        }
-        self.ties.counts(id)
+        self.ties.counts(me)
     }
 
     // ---- wellbeing --------------------------------------------------------------------
 
-    fn wellbeing(&mut self, m: &mut Migrant, today: &Today, ties: [u8; 3]) {
+    fn wellbeing(&mut self, m: &mut Migrant, f: &Factors) {
         let wb = &self.sc.wellbeing;
         if !wb.enabled {
             m.stress = 0.0;
             return;
         }
-        let support = ((ties[0] + ties[1]) as f32 / 4.0 + ties[2] as f32 / 8.0).min(1.0);
         let therapy = if m.has(flag::THERAPY) {
             wb.therapy_effect as f32
         } else {
             0.0
         };
-        let target = wb.money_weight as f32 * m.strain
-            + wb.housing_weight as f32 * m.housing.precarity()
-            + wb.legal_weight as f32 * self.legal_pressure(m, today)
-            + wb.job_loss_weight as f32 * self.recent_job_loss(m, today)
-            - wb.support_weight as f32 * support
+        let target = wb.money_weight as f32 * f.strain
+            + wb.housing_weight as f32 * f.housing
+            + wb.legal_weight as f32 * f.legal
+            + wb.job_loss_weight as f32 * f.job_loss
+            - wb.support_weight as f32 * f.support
             - therapy;
         m.stress += wb.adapt_rate as f32 * (target.clamp(0.0, 1.0) - m.stress);
+    }
+
+    /// What weighs on a migrant today, each on a 0..1 scale: read once, used by wellbeing,
+    /// the decision and the reason code.
+    fn factors(&self, m: &Migrant, today: &Today, ties: [u8; 3], forced: bool) -> Factors {
+        let days_here = today.t.saturating_sub(m.arrival);
+        let lb = &self.sc.labour;
+        let tax = m.has_remote_job() && u32::from(days_here) > lb.tax_residency_days;
+        Factors {
+            strain: m.strain,
+            legal: if forced {
+                1.0
+            } else {
+                self.legal_pressure(m, today)
+            },
+            housing: m.housing.precarity(),
+            job_loss: self.recent_job_loss(m, today),
+            family: (tax as u8 as f32 * 0.7 + (ties[2] as f32 / 3.0).min(1.0) * 0.3).min(1.0),
+            support: ((ties[0] + ties[1]) as f32 / 4.0 + ties[2] as f32 / 8.0).min(1.0),
+            local_ties: ((ties[0] + ties[1]) as f32 / 3.0).min(1.0),
+            newcomer: self.newcomer[usize::from(days_here).min(self.newcomer.len() - 1)],
+            afford: wealth(m, today.fx) >= self.cheapest_destination,
+        }
     }
 
     /// 1 when the legal stay ends soon with no way to extend it, or has ended.
@@ -830,54 +873,34 @@ impl<'s> Sim<'s> {
     // ---- decisions --------------------------------------------------------------------
 
     /// Utilities of returning and of moving on, relative to staying (0).
-    fn utilities(&self, m: &Migrant, today: &Today, ties: [u8; 3], forced: bool) -> (f32, f32) {
+    fn utilities(&self, m: &Migrant, f: &Factors) -> (f32, f32) {
         let d = &self.sc.decisions;
-        let days_here = today.t.saturating_sub(m.arrival) as f32;
-        let newcomer = d.newcomer as f32 * (-days_here / d.newcomer_days as f32).exp();
-        let legal = if forced {
-            1.0
-        } else {
-            self.legal_pressure(m, today)
-        };
         let shared = d.stress as f32 * m.stress
-            + d.legal as f32 * legal
-            + d.housing as f32 * m.housing.precarity()
-            + d.job_loss as f32 * self.recent_job_loss(m, today)
-            - d.ties as f32 * ((ties[0] + ties[1]) as f32 / 3.0).min(1.0)
+            + d.legal as f32 * f.legal
+            + d.housing as f32 * f.housing
+            + d.job_loss as f32 * f.job_loss
+            - d.ties as f32 * f.local_ties
             - d.local_job as f32 * m.has_local_job() as u8 as f32
             - d.integrated as f32 * m.has(flag::INTEGRATED) as u8 as f32
-            + newcomer;
+            + f.newcomer;
         let v_ret = d.return_constant as f32
             + shared
-            + d.money as f32 * m.strain
-            + d.family_pull as f32 * self.family_pull(m, today, ties)
+            + d.money as f32 * f.strain
+            + d.family_pull as f32 * f.family
             - d.fear as f32 * self.world.fear as f32;
-        let afford = self
-            .sc
-            .destinations
-            .iter()
-            .any(|x| wealth(m, today.fx) >= x.cost_kzt as f32);
         let v_move = d.move_constant as f32
             + shared
-            + d.move_wealth as f32 * if afford { 1.0 } else { -3.0 }
+            + d.move_wealth as f32 * if f.afford { 1.0 } else { -3.0 }
             + d.english as f32 * m.has(flag::ENGLISH) as u8 as f32;
         (v_ret, v_move)
     }
 
-    /// Pull toward Russia: a remote job past the tax-residency limit, and ties at home.
-    fn family_pull(&self, m: &Migrant, today: &Today, ties: [u8; 3]) -> f32 {
-        let lb = &self.sc.labour;
-        let tax =
-            m.has_remote_job() && today.t.saturating_sub(m.arrival) as u32 > lb.tax_residency_days;
-        (tax as u8 as f32 * 0.7 + (ties[2] as f32 / 3.0).min(1.0) * 0.3).min(1.0)
-    }
-
-    fn decide(&mut self, m: &Migrant, today: &Today, ties: [u8; 3]) -> Option<(Status, Reason)> {
+    fn decide(&mut self, m: &Migrant, f: &Factors) -> Option<(Status, Reason)> {
         if !self.sc.decisions.enabled {
             return None;
         }
-        let (v_ret, v_move) = self.utilities(m, today, ties, false);
-        let (e_r, e_m) = (v_ret.exp(), v_move.exp());
+        let (v_ret, v_move) = self.utilities(m, f);
+        let (e_r, e_m) = (fast_exp(v_ret), fast_exp(v_move));
         let u = self.rng.random::<f32>() * (1.0 + e_r + e_m);
         let status = if u < e_r {
             Status::Returned
@@ -886,36 +909,30 @@ impl<'s> Sim<'s> {
         } else {
             return None;
         };
-        Some((status, self.reason(m, today, ties, status)))
+        Some((status, self.reason(m, f, status)))
     }
 
     /// The reason code: the largest push term of the chosen option's utility.
-    fn reason(&self, m: &Migrant, today: &Today, ties: [u8; 3], status: Status) -> Reason {
+    fn reason(&self, m: &Migrant, f: &Factors, status: Status) -> Reason {
         let d = &self.sc.decisions;
         let returning = status == Status::Returned;
         let terms = [
             (
                 Reason::Money,
                 if returning {
-                    d.money as f32 * m.strain
+                    d.money as f32 * f.strain
                 } else {
                     0.0
                 },
             ),
-            (
-                Reason::Legal,
-                d.legal as f32 * self.legal_pressure(m, today),
-            ),
-            (
-                Reason::JobLoss,
-                d.job_loss as f32 * self.recent_job_loss(m, today),
-            ),
+            (Reason::Legal, d.legal as f32 * f.legal),
+            (Reason::JobLoss, d.job_loss as f32 * f.job_loss),
             (Reason::Stress, d.stress as f32 * m.stress),
-            (Reason::Housing, d.housing as f32 * m.housing.precarity()),
+            (Reason::Housing, d.housing as f32 * f.housing),
             (
                 Reason::Family,
                 if returning {
-                    d.family_pull as f32 * self.family_pull(m, today, ties)
+                    d.family_pull as f32 * f.family
                 } else {
                     0.0
                 },
@@ -1007,7 +1024,7 @@ impl<'s> Sim<'s> {
         );
     }
 
-    fn count(&mut self, m: &Migrant, id: u32) {
+    fn count(&mut self, m: &Migrant, ties: [u8; 3]) {
         let r = &mut self.record;
         r.present += 1;
         r.integrated += m.has(flag::INTEGRATED) as u32;
@@ -1020,11 +1037,8 @@ impl<'s> Sim<'s> {
             (false, false) => 3,
         };
         r.employment[emp] += 1;
-        if self.sc.ties.enabled {
-            let c = self.ties.counts(MigrantId(id));
-            for k in 0..3 {
-                r.ties[k] += u64::from(c[k]);
-            }
+        for k in 0..3 {
+            r.ties[k] += u64::from(ties[k]);
         }
         r.housed_via_tie += (m.has(flag::HOUSED_VIA_TIE) && m.housing.is_stable()) as u32;
         r.local_job += m.has_local_job() as u32;
@@ -1040,4 +1054,34 @@ impl<'s> Sim<'s> {
 /// Money a migrant can reach now, in KZT (tenge plus rubles at today's rate).
 fn wealth(m: &Migrant, fx: f32) -> f32 {
     m.kzt + m.rub.max(0.0) * fx
+}
+
+/// e^x to about 3e-4 relative error, for choice probabilities: 2^(x log2 e) with the
+/// fraction by its degree-5 Taylor polynomial. Far cheaper than `expf` in the daily loop.
+#[inline]
+fn fast_exp(x: f32) -> f32 {
+    let y = (x * std::f32::consts::LOG2_E).clamp(-126.0, 126.0);
+    // floor without a libm call: truncate, then step down for negative fractions.
+    let t = y as i32;
+    let whole = if (t as f32) > y { t - 1 } else { t } as f32;
+    let f = y - whole;
+    let p = 1.0
+        + f * (0.693_147_2
+            + f * (0.240_226_5 + f * (0.055_504_1 + f * (0.009_618_1 + f * 0.001_333_4))));
+    p * f32::from_bits(((whole as i32 + 127) as u32) << 23)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fast_exp;
+
+    #[test]
+    fn fast_exp_is_close_to_exp() {
+        let mut x = -30.0f32;
+        while x < 10.0 {
+            let rel = (fast_exp(x) - x.exp()).abs() / x.exp();
+            assert!(rel < 3e-4, "x={x} rel={rel}");
+            x += 0.013;
+        }
+    }
 }

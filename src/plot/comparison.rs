@@ -92,7 +92,7 @@ impl Comparison {
         theme: &Theme,
         title: Option<String>,
         width: &ColumnWidth,
-    ) -> Result<(), DrawError> {
+    ) -> Result<i32, DrawError> {
         let (w, _) = area.dim_in_pixel();
         let legend: Vec<LegendEntry> = self
             .names
@@ -136,7 +136,7 @@ impl Comparison {
             .fold(0.0, f64::max);
         let mut shares_axis = YAxis::from_zero("share of arrivals (%)", high);
         shares_axis.range.end = shares_axis.range.end.min(100.0);
-        self.panel(&left, theme, "a", shares_axis, &self.shares, 0)?;
+        let short_a = self.panel(&left, theme, "a", shares_axis, &self.shares, 0)?;
 
         let low = all(&self.differences, |i| i.low)
             .into_iter()
@@ -145,7 +145,12 @@ impl Comparison {
             .into_iter()
             .fold(0.0, f64::max);
         let diff_axis = YAxis::around("difference from baseline (pp)", low, high);
-        self.panel(&right, theme, "b", diff_axis, &self.differences, 1)
+        let short_b = self.panel(&right, theme, "b", diff_axis, &self.differences, 1)?;
+        // Stacked panels share any extra height; side by side, each gets all of it.
+        Ok(match width {
+            ColumnWidth::Double => short_a.max(short_b),
+            ColumnWidth::Single => 2 * short_a.max(short_b),
+        })
     }
 
     /// One dot-and-whisker panel: `rows[k]` belongs to scenario `first + k`.
@@ -157,7 +162,7 @@ impl Comparison {
         y: YAxis,
         rows: &[Vec<Interval>],
         first: usize,
-    ) -> Result<(), DrawError> {
+    ) -> Result<i32, DrawError> {
         let labels: Vec<String> = OUTCOMES.iter().map(|o| o.label().to_owned()).collect();
         let frame = Frame {
             title: Some(letter.to_owned()),

@@ -126,9 +126,9 @@ pub fn plot_run(
     let theme = Theme::new(&opts.width, opts.width.panel_height_mm());
     let mut written = Vec::new();
     let one_panel = |name: &str, title: &str, panel: &timeseries::TimePanel| {
-        render::write_figure(out_dir, name, &theme, |area| {
+        render::write_figure(out_dir, name, &theme, |area, theme| {
             area.fill(&plotters::style::WHITE)?;
-            panel.draw(area, &theme, opts.title(title), &events)
+            panel.draw(area, theme, opts.title(title), &events)
         })
     };
     written.extend(one_panel("outcomes", "Arrivals by outcome", &outcomes)?);
@@ -141,15 +141,20 @@ pub fn plot_run(
         &departures,
     )?);
 
-    written.extend(render::write_figure(out_dir, "survival", &theme, |area| {
-        area.fill(&plotters::style::WHITE)?;
-        survival::draw(
-            &cohorts,
-            area,
-            &theme,
-            opts.title("Share still present by arrival cohort"),
-        )
-    })?);
+    written.extend(render::write_figure(
+        out_dir,
+        "survival",
+        &theme,
+        |area, theme| {
+            area.fill(&plotters::style::WHITE)?;
+            survival::draw(
+                &cohorts,
+                area,
+                theme,
+                opts.title("Share still present by arrival cohort"),
+            )
+        },
+    )?);
 
     if let Some(panels) = social {
         written.extend(social_capital(out_dir, opts, &panels, &events)?);
@@ -168,9 +173,12 @@ fn social_capital(
     let stacked = panels.len() > 1 && opts.width == ColumnWidth::Single;
     let height = opts.width.panel_height_mm() * if stacked { 1.8 } else { 1.0 };
     let theme = Theme::new(&opts.width, height);
-    render::write_figure(out_dir, "social_capital", &theme, |area| {
+    render::write_figure(out_dir, "social_capital", &theme, |area, theme| {
         area.fill(&plotters::style::WHITE)?;
-        let top = parts::draw_title(area, &theme, opts.title("Social capital").as_deref(), 0)?;
+        let top = match opts.title("Social capital") {
+            Some(title) => parts::draw_title(area, theme, Some(&title), theme.pad)?,
+            None => 0,
+        };
         let body = area.margin(top, 0, 0, 0);
         let (w, h) = body.dim_in_pixel();
         let areas = match panels.len() {
@@ -184,10 +192,16 @@ fn social_capital(
                 vec![a, b]
             }
         };
+        let mut shortfalls = Vec::new();
         for (panel, area) in panels.iter().zip(&areas) {
-            panel.draw(area, &theme, None, events)?;
+            shortfalls.push(panel.draw(area, theme, None, events)?);
         }
-        Ok(())
+        // Stacked panels share any extra height; side by side, each gets all of it.
+        Ok(if stacked {
+            shortfalls.iter().map(|s| s * 2).max().unwrap_or(0)
+        } else {
+            shortfalls.into_iter().max().unwrap_or(0)
+        })
     })
 }
 
@@ -199,13 +213,8 @@ pub fn plot_comparison(
 ) -> Result<Vec<PathBuf>, PlotError> {
     let comparison = comparison::prepare(run_dirs)?;
     let theme = Theme::new(&opts.width, comparison::height_mm(&opts.width));
-    render::write_figure(out_dir, "comparison", &theme, |area| {
+    render::write_figure(out_dir, "comparison", &theme, |area, theme| {
         area.fill(&plotters::style::WHITE)?;
-        comparison.draw(
-            area,
-            &theme,
-            opts.title("Outcomes by scenario"),
-            &opts.width,
-        )
+        comparison.draw(area, theme, opts.title("Outcomes by scenario"), &opts.width)
     })
 }

@@ -14,7 +14,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::Event;
 use super::render::{Area, DrawError};
-use super::style::{self, BLACK, EVENT_LINE, FONT, GRID, INK, Theme};
+use super::style::{self, BLACK, EVENT_KEY, EVENT_LINE, FONT, GRID, INK, Theme};
 
 /// A chart with a numeric y axis over `X`.
 pub type Chart<'a, 'b, X> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, RangedCoordf64>>;
@@ -183,13 +183,15 @@ pub fn marker_radius(theme: &Theme) -> i32 {
 
 /// Where each event label goes above the chart: a row (0 is nearest the chart) and the
 /// label's left edge. Labels hang to the right of their line (to the left near the right
-/// edge). A label never overlaps another label, and never crosses another event's line:
+/// edge), or are `centred` over it (short labels: numbers). A label never overlaps another label, and never crosses another event's line:
 /// an event whose line lies under label L gets a lower row than L, since each line runs
 /// from the chart up to its own label.
 pub struct EventLayout {
     pub rows: usize,
     /// `(event index, row, left x)`, in event order.
     pub placed: Vec<(usize, usize, i32)>,
+    /// Labels sit centred above their line (which then stops below the label).
+    pub centred: bool,
 }
 
 pub fn layout_events(
@@ -197,14 +199,17 @@ pub fn layout_events(
     theme: &Theme,
     events: &[(i32, &str)],
     x_max: i32,
+    centred: bool,
 ) -> EventLayout {
     let pad = style::pt(2.0) as i32;
-    let gap = style::pt(4.0) as i32;
+    let gap = style::pt(if centred { 1.5 } else { 4.0 }) as i32;
     let spans: Vec<(i32, i32)> = events
         .iter()
         .map(|&(x, label)| {
             let w = text_size(area, label, theme.small).0;
-            if x + pad + w <= x_max {
+            if centred {
+                (x - w / 2, x - w / 2 + w)
+            } else if x + pad + w <= x_max {
                 (x + pad, x + pad + w)
             } else {
                 (x - pad - w, x - pad)
@@ -257,6 +262,7 @@ pub fn layout_events(
     EventLayout {
         rows: placed.iter().map(|p| p.1 + 1).max().unwrap_or(0),
         placed,
+        centred,
     }
 }
 
@@ -396,6 +402,54 @@ pub fn date_ticks_for(area: &Area, theme: &Theme, width: i32) -> usize {
     ((width / label.max(1)) as usize).clamp(2, 12)
 }
 
+/// Rows of event labels allowed above a chart `plot_width` pixels wide before the
+/// events are numbered instead.
+fn max_event_rows(plot_width: i32) -> usize {
+    if plot_width < style::mm(110.0) { 2 } else { 3 }
+}
+
+/// Draws the key of numbered events (`1 label   2 label ...`), wrapping between `x0` and
+/// `x1`; returns the new top.
+fn draw_event_key(
+    area: &Area,
+    theme: &Theme,
+    entries: &[(&str, &str)],
+    (x0, x1): (i32, i32),
+    top: i32,
+) -> Result<i32, DrawError> {
+    let gap = style::pt(2.5) as i32;
+    let spacing = style::pt(8.0) as i32;
+    let row_h = line_height(theme.small);
+    let (mut x, mut y) = (x0, top);
+    for (number, label) in entries {
+        let number_w = text_size(area, number, theme.small).0;
+        let width = number_w + gap + text_size(area, label, theme.small).0;
+        if x > x0 && x + width > x1 {
+            x = x0;
+            y += row_h;
+        }
+        let mid = y + row_h / 2;
+        draw_text(
+            area,
+            number,
+            (x, mid),
+            theme.small,
+            BLACK,
+            (HPos::Left, VPos::Center),
+        )?;
+        draw_text(
+            area,
+            label,
+            (x + number_w + gap, mid),
+            theme.small,
+            EVENT_KEY,
+            (HPos::Left, VPos::Center),
+        )?;
+        x += width + spacing;
+    }
+    Ok(y + row_h + theme.pad / 2)
+}
+
 /// A framed chart: header (title or panel letter, legend, event labels) above a chart
 /// with a numeric y axis, and a vertical line for each policy event when x is dates.
 pub struct Frame<'e> {
@@ -423,14 +477,16 @@ impl<'e> Frame<'e> {
     }
 
     /// Lays out and draws the frame on `area`. `x_axis` builds the x axis given how many
-    /// tick labels fit; `series` then draws the data.
+    /// tick labels fit; `series` then draws the data. Returns how many pixels the chart
+    /// falls short of the theme's minimum height (0 if none), so that a figure whose
+    /// header grew (many events, a long legend) can be drawn again taller.
     pub fn draw<X>(
         &self,
         area: &Area,
         theme: &Theme,
         x_axis: impl FnOnce(usize) -> X,
         series: impl FnOnce(&mut Chart<'_, '_, X>) -> Result<(), DrawError>,
-    ) -> Result<(), DrawError>
+    ) -> Result<i32, DrawError>
     where
         X: Ranged<ValueType = f64> + ValueFormatter<f64>,
     {
@@ -450,16 +506,47 @@ impl<'e> Frame<'e> {
         let to_px = |x: f64| {
             plot_x0 + ((x - x_range.start) / span * f64::from(plot_x1 - plot_x0)).round() as i32
         };
-        let visible: Vec<&Event> = self
-            .events
+        // Events on the same day share one line and one label.
+        let mut groups: Vec<(f64, String)> = Vec::new();
+        for e in self.events {
+            let day = e.date as f64;
+            if !(x_range.contains(&day) || day == x_range.end) {
+                continue;
+            }
+            match groups.last_mut() {
+                Some((d, label)) if *d == day => {
+                    label.push_str("; ");
+                    label.push_str(&e.label);
+                }
+                _ => groups.push((day, e.label.clone())),
+            }
+        }
+        // Labels beside their lines while they fit in a few rows; otherwise the lines get
+        // numbers and a key lists the events, so the chart keeps its height.
+        let direct: Vec<(i32, &str)> = groups
             .iter()
-            .filter(|e| x_range.contains(&(e.date as f64)) || e.date as f64 == x_range.end)
+            .map(|(d, l)| (to_px(*d), l.as_str()))
             .collect();
-        let marks: Vec<(i32, &str)> = visible
-            .iter()
-            .map(|e| (to_px(e.date as f64), e.label.as_str()))
-            .collect();
-        let layout = layout_events(area, theme, &marks, width - theme.pad);
+        let mut layout = layout_events(area, theme, &direct, width - theme.pad, false);
+        let numbers: Vec<String> = (1..=groups.len()).map(|n| n.to_string()).collect();
+        let numbered = layout.rows > max_event_rows(plot_x1 - plot_x0);
+        let marks: Vec<(i32, &str)> = if numbered {
+            let marks: Vec<(i32, &str)> = direct
+                .iter()
+                .zip(&numbers)
+                .map(|(d, n)| (d.0, n.as_str()))
+                .collect();
+            layout = layout_events(area, theme, &marks, width - theme.pad, true);
+            let key: Vec<(&str, &str)> = numbers
+                .iter()
+                .zip(&groups)
+                .map(|(n, g)| (n.as_str(), g.1.as_str()))
+                .collect();
+            top = draw_event_key(area, theme, &key, (plot_x0, plot_x1), top)?;
+            marks
+        } else {
+            direct
+        };
         let row_h = line_height(theme.small);
         let strip_top = top;
         if layout.rows > 0 {
@@ -480,11 +567,15 @@ impl<'e> Frame<'e> {
         let (base_x, base_y) = area.get_base_pixel();
         let mut lines = Vec::new();
         for &(i, row, left) in &layout.placed {
-            let (x_abs, bottom_abs) =
-                chart.backend_coord(&(visible[i].date as f64, self.y.range.start));
+            let (x_abs, bottom_abs) = chart.backend_coord(&(groups[i].0, self.y.range.start));
             let (x, bottom) = (x_abs - base_x, bottom_abs - base_y);
             let label_mid = strip_top + (layout.rows - 1 - row) as i32 * row_h + row_h / 2;
-            lines.push(vec![(x, bottom), (x, label_mid)]);
+            let line_top = if layout.centred {
+                label_mid + row_h / 2
+            } else {
+                label_mid
+            };
+            lines.push(vec![(x, bottom), (x, line_top)]);
             draw_text(
                 area,
                 marks[i].1,
@@ -501,11 +592,13 @@ impl<'e> Frame<'e> {
         };
         if self.events_on_top {
             series(&mut chart)?;
-            draw_lines(lines)
+            draw_lines(lines)?;
         } else {
             draw_lines(lines)?;
-            series(&mut chart)
+            series(&mut chart)?;
         }
+        let plot_height = chart.plotting_area().dim_in_pixel().1 as i32;
+        Ok((theme.min_plot - plot_height).max(0))
     }
 }
 

@@ -6,6 +6,7 @@
 //! renamed over the final name, so a reader never sees half a figure.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use plotters::coord::Shift;
@@ -20,25 +21,37 @@ pub type DrawError = DrawingAreaErrorKind<std::io::Error>;
 
 /// Draws a figure with `draw` and writes `NAME.svg`, `NAME.png` and `NAME.pdf` into
 /// `out_dir`. Returns the paths written.
+///
+/// `draw` returns how many pixels its charts fall short of their minimum height; the
+/// figure is then drawn once more, that much taller, so a long header never squeezes the
+/// data.
 pub fn write_figure(
     out_dir: &Path,
     name: &str,
     theme: &Theme,
-    draw: impl FnOnce(&Area) -> Result<(), DrawError>,
+    draw: impl Fn(&Area, &Theme) -> Result<i32, DrawError>,
 ) -> Result<Vec<PathBuf>, PlotError> {
     style::register_fonts();
     let draw_error = |message: String| PlotError::Draw {
         figure: name.to_owned(),
         message,
     };
-    let mut svg = String::new();
-    {
-        let root =
-            SVGBackend::with_string(&mut svg, (theme.width, theme.height)).into_drawing_area();
-        draw(&root).map_err(|e| draw_error(e.to_string()))?;
-        root.present().map_err(|e| draw_error(e.to_string()))?;
+    let (mut svg, mut theme) = (String::new(), theme.clone());
+    for attempt in 0..2 {
+        svg.clear();
+        let shortfall = {
+            let root =
+                SVGBackend::with_string(&mut svg, (theme.width, theme.height)).into_drawing_area();
+            let shortfall = draw(&root, &theme).map_err(|e| draw_error(e.to_string()))?;
+            root.present().map_err(|e| draw_error(e.to_string()))?;
+            shortfall
+        };
+        if shortfall <= 0 || attempt == 1 {
+            break;
+        }
+        theme = theme.taller(shortfall);
     }
-    let svg = with_physical_size(&svg, theme)
+    let svg = with_physical_size(&svg, &theme)
         .ok_or_else(|| draw_error("unexpected SVG header".into()))?;
 
     let tree = usvg::Tree::from_str(&svg, &usvg_options())
@@ -50,7 +63,7 @@ pub fn write_figure(
         svg2pdf::PageOptions { dpi: 96.0 },
     )
     .map_err(|e| draw_error(format!("PDF conversion failed: {e}")))?;
-    let png = rasterise(&tree, theme).map_err(draw_error)?;
+    let png = rasterise(&tree, &theme).map_err(draw_error)?;
 
     std::fs::create_dir_all(out_dir).map_err(|source| PlotError::Io {
         path: out_dir.to_owned(),
@@ -146,7 +159,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
+    // Unique per process and call, so concurrent writers never share a temporary file.
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let tmp = path.with_file_name(format!(".{file_name}.{}-{n}.tmp", std::process::id()));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -63,6 +63,8 @@ pub const DARK_GREY: RGBColor = RGBColor(0x55, 0x55, 0x55);
 /// Axis lines, tick labels and event markers.
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub const EVENT_LINE: RGBColor = RGBColor(0x8C, 0x8C, 0x8C);
+/// Event names in a numbered key, a step lighter than the numbers.
+pub const EVENT_KEY: RGBColor = RGBColor(0x44, 0x44, 0x44);
 pub const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
 
 /// The end-of-run outcomes of arrivals, each with one colour in every figure.
@@ -212,6 +214,8 @@ pub struct Theme {
     pub pad: i32,
     /// Left and right outer margins.
     pub margin: i32,
+    /// The least height of a chart's plotting area; figures grow taller to keep it.
+    pub min_plot: i32,
 }
 
 impl Theme {
@@ -235,6 +239,17 @@ impl Theme {
             tick: pt(3.0).round() as i32,
             pad: pt(3.0).round() as i32,
             margin: pt(8.0).round() as i32,
+            min_plot: mm(if single { 35.0 } else { 45.0 }),
+        }
+    }
+
+    /// The same sizes on a canvas `extra` pixels taller.
+    pub fn taller(&self, extra: i32) -> Self {
+        let height = self.height + extra.max(0) as u32;
+        Self {
+            height,
+            height_mm: f64::from(height) / DPI * 25.4,
+            ..self.clone()
         }
     }
 }

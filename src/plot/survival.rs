@@ -42,7 +42,7 @@ pub fn draw(
     area: &Area,
     theme: &Theme,
     title: Option<String>,
-) -> Result<(), DrawError> {
+) -> Result<i32, DrawError> {
     let max_days = cohorts
         .iter()
         .flat_map(|c| c.points.iter().map(|p| p.0))

@@ -231,9 +231,25 @@ pub fn has_social_capital(daily: &Daily) -> bool {
     TIE_COLUMNS.iter().all(|c| daily.has(c))
 }
 
-/// `social_capital`: mean ties per migrant present by type (ties summed over those
-/// present, divided by `present`, per replicate), and, when `help_*` columns exist, help
-/// events by kind in the trailing 7 days.
+/// Stocks of help received through ties, if this run wrote them: (column, denominator,
+/// legend label).
+const VIA_TIE: [(&str, &str, &str); 2] = [
+    (
+        "housed_via_tie",
+        "present",
+        "housed through a tie (% of present)",
+    ),
+    (
+        "local_job_via_tie",
+        "local_job",
+        "local job found through a tie (% of local jobs)",
+    ),
+];
+
+/// `social_capital`: mean ties per migrant present by type (the engine writes the `ties_*`
+/// columns as means over those present), and a second panel on help through ties: help
+/// events by kind in the trailing 7 days when there are `help_*` columns, otherwise the
+/// shares housed and employed through a tie when those columns exist.
 pub fn social_capital(daily: &Daily) -> Result<Vec<TimePanel>, PlotError> {
     let present = daily.matrix("present")?;
     let colours = style::category_colours(&TIE_COLUMNS.map(String::from));
@@ -241,10 +257,11 @@ pub fn social_capital(daily: &Daily) -> Result<Vec<TimePanel>, PlotError> {
         .iter()
         .zip(colours)
         .map(|(column, colour)| {
-            let per_person = daily
+            // A day with nobody present has no mean (the engine writes 0 there).
+            let mean = daily
                 .matrix(column)?
-                .zip(&present, |t, p| if p > 0.0 { t / p } else { f64::NAN });
-            Ok((category_label("ties_", column), colour, per_person.mean()))
+                .zip(&present, |t, p| if p > 0.0 { t } else { f64::NAN });
+            Ok((category_label("ties_", column), colour, mean.mean()))
         })
         .collect::<Result<Vec<_>, PlotError>>()?;
     let mut panels = vec![TimePanel {
@@ -271,6 +288,29 @@ pub fn social_capital(daily: &Daily) -> Result<Vec<TimePanel>, PlotError> {
         panels.push(TimePanel {
             xs: x_values(daily),
             y_title,
+            kind: PanelKind::Lines(lines),
+        });
+    } else if VIA_TIE.iter().all(|(c, d, _)| daily.has(c) && daily.has(d)) {
+        let colours = [style::ORANGE, style::REDDISH_PURPLE];
+        let lines = VIA_TIE
+            .iter()
+            .zip(colours)
+            .map(|((column, denominator, label), colour)| {
+                let (part, whole) = (
+                    daily.matrix(column)?.mean(),
+                    daily.matrix(denominator)?.mean(),
+                );
+                let share = part
+                    .iter()
+                    .zip(&whole)
+                    .map(|(p, w)| if *w > 0.0 { 100.0 * p / w } else { f64::NAN })
+                    .collect();
+                Ok((label.to_string(), colour, share))
+            })
+            .collect::<Result<Vec<_>, PlotError>>()?;
+        panels.push(TimePanel {
+            xs: x_values(daily),
+            y_title: "helped through a tie (%)".into(),
             kind: PanelKind::Lines(lines),
         });
     }
@@ -328,7 +368,7 @@ impl TimePanel {
         theme: &Theme,
         title: Option<String>,
         events: &[Event],
-    ) -> Result<(), DrawError> {
+    ) -> Result<i32, DrawError> {
         let (first, last) = (
             self.xs.first().copied().unwrap_or(0.0),
             self.xs.last().copied().unwrap_or(1.0),

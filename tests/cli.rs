@@ -1,0 +1,203 @@
+//! The real binary end to end: result files, byte-identical reruns whatever `--jobs`, the
+//! resolved scenario reproducing a run, and the output-directory contract.
+
+use std::path::Path;
+use std::process::Command;
+
+fn relocant(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_relocant"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("binary runs")
+}
+
+fn small_run(out: &Path, jobs: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "run",
+        "scenarios/baseline.toml",
+        "--replicates",
+        "3",
+        "--set",
+        "arrivals.persons_per_agent=200",
+        "--jobs",
+        jobs,
+        "--quiet",
+        "--no-plots",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    relocant(&args)
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn results_are_byte_identical_for_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(small_run(&a, "1", &[]).status.success());
+    assert!(small_run(&b, "2", &[]).status.success());
+    for f in [
+        "daily.csv",
+        "summary.csv",
+        "cohorts.csv",
+        "events.csv",
+        "scenario.toml",
+    ] {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f} differs");
+    }
+}
+
+#[test]
+fn a_run_writes_every_result_file_with_the_contract_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let o = small_run(&out, "0", &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for word in [
+        "integrated",
+        "moved on",
+        "returned",
+        "present",
+        "90% interval",
+    ] {
+        assert!(
+            stdout.contains(word),
+            "summary table lacks {word}: {stdout}"
+        );
+    }
+    let daily = String::from_utf8(read(&out.join("daily.csv"))).unwrap();
+    let header: Vec<&str> = daily.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[..8],
+        [
+            "replicate",
+            "day",
+            "date",
+            "arrived",
+            "present",
+            "integrated",
+            "moved_on",
+            "returned"
+        ]
+    );
+    assert_eq!(daily.lines().count(), 1 + 3 * 833);
+    for line in daily.lines().skip(1) {
+        let v: Vec<f64> = line
+            .split(',')
+            .skip(3)
+            .take(5)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert_eq!(
+            v[0],
+            v[1] + v[3] + v[4],
+            "arrived = present + moved_on + returned: {line}"
+        );
+    }
+    let summary = String::from_utf8(read(&out.join("summary.csv"))).unwrap();
+    let stats: Vec<&str> = summary
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        stats,
+        [
+            "replicate",
+            "replicate",
+            "replicate",
+            "mean",
+            "sd",
+            "q05",
+            "q50",
+            "q95"
+        ]
+    );
+    let manifest = String::from_utf8(read(&out.join("manifest.json"))).unwrap();
+    for key in [
+        "\"version\"",
+        "\"command_line\"",
+        "\"seed\"",
+        "\"agents\"",
+        "\"days\"",
+        "\"wall_seconds\"",
+        "\"agent_days_per_second\"",
+    ] {
+        assert!(manifest.contains(key), "manifest lacks {key}");
+    }
+    assert!(
+        String::from_utf8(read(&out.join("events.csv")))
+            .unwrap()
+            .contains("2023-01-27,border-run ban")
+    );
+}
+
+#[test]
+fn the_resolved_scenario_reproduces_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first");
+    assert!(
+        small_run(
+            &first,
+            "0",
+            &[
+                "--seed",
+                "99",
+                "--set",
+                "policy.border_run_ban.date=2023-06-01"
+            ]
+        )
+        .status
+        .success()
+    );
+    let resolved = first.join("scenario.toml");
+    let text = String::from_utf8(read(&resolved)).unwrap();
+    assert!(text.contains("seed = 99") && text.contains("2023-06-01"));
+    let second = tmp.path().join("second");
+    let o = relocant(&[
+        "run",
+        resolved.to_str().unwrap(),
+        "--quiet",
+        "--no-plots",
+        "--out",
+        second.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        read(&first.join("daily.csv")),
+        read(&second.join("daily.csv"))
+    );
+}
+
+#[test]
+fn an_existing_output_is_kept_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    assert!(small_run(&out, "0", &[]).status.success());
+    let before = read(&out.join("daily.csv"));
+    let o = small_run(&out, "0", &["--seed", "5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(read(&out.join("daily.csv")), before);
+    assert!(
+        small_run(&out, "0", &["--seed", "5", "--force"])
+            .status
+            .success()
+    );
+    assert_ne!(read(&out.join("daily.csv")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary directories left behind: {leftovers:?}"
+    );
+}
