@@ -215,21 +215,14 @@ mod case {
         base_parent_syntax_error,
         // All at once.
         many_problems,
-        // Known bugs: a check that compares a value in this file with an inherited one
-        // reports the problem at the baseline's position, never naming this file.
-        #[ignore = "bug: reported at scenarios/baseline.toml (built in):15:7 (`end`), not at this file's `start`"]
+        // A check that compares a value in this file with an inherited one points at the
+        // value this file wrote, not at the baseline's.
         start_after_end,
-        #[ignore = "bug: reported at scenarios/baseline.toml (built in):308:13 (`announced`), not at this file's `date`"]
         ban_date_before_announcement,
-        #[ignore = "bug: reported at scenarios/baseline.toml (built in):39:8 (the anchor's date), not at this file's `cumulative`"]
         anchor_cumulative_lowered,
-        #[ignore = "bug: reported at scenarios/baseline.toml (built in):71:2 ([cities]), not at this file's `arrival_share`"]
         arrival_shares_sum,
-        #[ignore = "bug: reported at scenarios/baseline.toml (built in):63:1, not at this file's share"]
         profession_shares_sum,
-        // Known bug: a missing date is read as 2000-01-01 and then also reported as
-        // outside the run.
-        #[ignore = "bug: a missing `date` also gives `... 2000-01-01 is outside the run`"]
+        // A missing date is reported once, with no follow-on messages.
         event_missing_date,
     }
 }
@@ -337,12 +330,19 @@ fn set_wrong_type_and_date_outside_run() {
     bad_set(
         "date outside the run",
         &["--set", "policy.mir.stop_2024.date=2030-01-01"],
-        &["--set:1:27: MIR stage `stop_2024` 2030-01-01 is outside the run (2022-09-21 to 2024-12-31)"],
+        &[
+            "--set:1:27: MIR stage `stop_2024` 2030-01-01 is outside the run (2022-09-21 to 2024-12-31)",
+        ],
     );
     bad_set(
         "unknown profession",
-        &["--set", r#"policy.vnzh_skilled.professions=["it","medcal"]"#],
-        &[r#"--set:1:33: unknown value "medcal" in `policy.vnzh_skilled.professions`; did you mean "medical"?"#],
+        &[
+            "--set",
+            r#"policy.vnzh_skilled.professions=["it","medcal"]"#,
+        ],
+        &[
+            r#"--set:1:33: unknown value "medcal" in `policy.vnzh_skilled.professions`; did you mean "medical"?"#,
+        ],
     );
 }
 
@@ -350,12 +350,7 @@ fn set_wrong_type_and_date_outside_run() {
 fn set_every_problem_is_reported() {
     bad_set(
         "two bad overrides",
-        &[
-            "--set",
-            "housing.x=1",
-            "--set",
-            "legal.iin_prob_per_day=2",
-        ],
+        &["--set", "housing.x=1", "--set", "legal.iin_prob_per_day=2"],
         &[
             "--set:1:9: unknown key `housing.x`",
             "--set:1:24: `legal.iin_prob_per_day` must be a probability in [0, 1], found 2",
@@ -391,7 +386,6 @@ fn replicates_flag_zero() {
 }
 
 #[test]
-#[ignore = "bug: a malformed --set returns before decoding, so the file's own problems are not reported"]
 fn malformed_set_does_not_hide_file_problems() {
     assert_run_fails_cleanly(
         "bad file and malformed override",
@@ -405,7 +399,6 @@ fn malformed_set_does_not_hide_file_problems() {
 }
 
 #[test]
-#[ignore = "bug: the value's column is taken from before the spaces around `=` (reports 25)"]
 fn set_value_column_skips_spaces() {
     bad_set(
         "spaces around =",
@@ -415,7 +408,6 @@ fn set_value_column_skips_spaces() {
 }
 
 #[test]
-#[ignore = "bug: key columns are computed from the trimmed keys (reports 7)"]
 fn set_key_column_skips_leading_space() {
     bad_set(
         "leading space",
@@ -425,7 +417,6 @@ fn set_key_column_skips_leading_space() {
 }
 
 #[test]
-#[ignore = "bug: panics in SourceMap::line_col (byte 8 is inside U+3000), exit code 101"]
 fn set_with_unicode_space_does_not_panic() {
     bad_set(
         "ideographic spaces before the key",
@@ -435,12 +426,14 @@ fn set_with_unicode_space_does_not_panic() {
 }
 
 #[test]
-#[ignore = "bug: the fallback date 2000-01-01 leaks into follow-on messages"]
 fn set_bad_value_gives_no_follow_on_messages() {
     bad_set(
         "policy is not a table",
         &["--set", "policy=3"],
-        &["--set:1:8: [policy] must be a table, found an integer", "!2000-01-01"],
+        &[
+            "--set:1:8: [policy] must be a table, found an integer",
+            "!2000-01-01",
+        ],
     );
     bad_set(
         "invalid start date",
@@ -523,7 +516,6 @@ fn check_counts_lines_with_crlf_endings() {
 }
 
 #[test]
-#[ignore = "bug: the byte-order mark counts as a column (reports 1:2)"]
 fn check_byte_order_mark_is_not_a_column() {
     let tmp = tempfile::tempdir().expect("temp dir");
     fs::write(tmp.path().join("bom.toml"), "\u{feff}replicats = 3\n").unwrap();

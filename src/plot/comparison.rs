@@ -8,8 +8,9 @@ use std::path::PathBuf;
 
 use plotters::prelude::*;
 
+use super::axes::{CategoryAxis, YAxis};
 use super::data::{self, Interval, Summary};
-use super::parts::{CategoryAxis, Frame, LegendEntry, Swatch, YAxis, draw_legend, draw_title};
+use super::parts::{Frame, LegendEntry, Swatch, draw_legend, draw_title};
 use super::render::{Area, DrawError};
 use super::style::{EVENT_LINE, Outcome, Theme, scenario_colour};
 use super::{ColumnWidth, PlotError};
@@ -99,7 +100,8 @@ impl Comparison {
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                let label = if i == 0 {
+                // Say which scenario is the baseline, unless its name already does.
+                let label = if i == 0 && !name.to_lowercase().contains("baseline") {
                     format!("{name} (baseline)")
                 } else {
                     name.clone()
@@ -171,37 +173,39 @@ impl Comparison {
         let n = rows.len().max(1) as f64;
         let spacing = (0.7 / n).min(0.2);
         let radius = super::parts::marker_radius(theme);
-        frame.draw(
-            area,
-            theme,
-            |_| CategoryAxis { labels },
-            |chart| {
-                if first > 0 {
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(0.0, 0.0), (OUTCOMES.len() as f64, 0.0)],
-                        EVENT_LINE.stroke_width(theme.thin),
-                    )))?;
-                }
-                for (k, row) in rows.iter().enumerate() {
-                    let colour = scenario_colour(first + k);
-                    for (j, interval) in row.iter().enumerate() {
-                        if !interval.mean.is_finite() {
-                            continue;
-                        }
-                        let x = j as f64 + 0.5 + (k as f64 - (n - 1.0) / 2.0) * spacing;
+        frame
+            .draw(
+                area,
+                theme,
+                |_| CategoryAxis { labels },
+                |chart| {
+                    if first > 0 {
                         chart.draw_series(std::iter::once(PathElement::new(
-                            vec![(x, interval.low), (x, interval.high)],
-                            colour.stroke_width(theme.thin * 2),
-                        )))?;
-                        chart.draw_series(std::iter::once(Circle::new(
-                            (x, interval.mean),
-                            radius,
-                            colour.filled(),
+                            vec![(0.0, 0.0), (OUTCOMES.len() as f64, 0.0)],
+                            EVENT_LINE.stroke_width(theme.thin),
                         )))?;
                     }
-                }
-                Ok(())
-            },
-        )
+                    for (k, row) in rows.iter().enumerate() {
+                        let colour = scenario_colour(first + k);
+                        for (j, interval) in row.iter().enumerate() {
+                            if !interval.mean.is_finite() {
+                                continue;
+                            }
+                            let x = j as f64 + 0.5 + (k as f64 - (n - 1.0) / 2.0) * spacing;
+                            chart.draw_series(std::iter::once(PathElement::new(
+                                vec![(x, interval.low), (x, interval.high)],
+                                colour.stroke_width(theme.thin * 2),
+                            )))?;
+                            chart.draw_series(std::iter::once(Circle::new(
+                                (x, interval.mean),
+                                radius,
+                                colour.filled(),
+                            )))?;
+                        }
+                    }
+                    Ok(())
+                },
+            )
+            .map(|drawn| drawn.shortfall)
     }
 }

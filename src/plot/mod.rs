@@ -7,17 +7,20 @@
 //!
 //! Codemap: `data` reads files and computes statistics over replicates; `date` is the
 //! calendar and date axis; `style` holds the font, colours and print sizes; `parts` the
-//! shared layout (legend, event labels, axes, shapes); `timeseries`, `survival` and
-//! `comparison` are the figures; `render` writes each figure as SVG, PNG and PDF.
+//! shared layout (`Frame`: title, legend, chart; shapes), with `axes` and `events`
+//! (policy-event labels); `timeseries`, `survival` and `comparison` are the figures;
+//! `render` writes each figure as SVG, PNG and PDF.
 //!
 //! Adding a figure (e.g. a sweep heatmap): a `prepare` function that reads what it needs
 //! and fails with [`PlotError`], a `draw` function over a [`render::Area`] built from
 //! [`parts::Frame`], and one [`render::write_figure`] call in the public function that
 //! produces it.
 
+mod axes;
 mod comparison;
 pub(crate) mod data;
 mod date;
+mod events;
 mod parts;
 mod render;
 mod style;
@@ -26,6 +29,7 @@ mod timeseries;
 
 use std::path::{Path, PathBuf};
 
+use events::EventLabels;
 use style::Theme;
 
 /// Print width of a figure: one column (~85 mm) or the full page width (~175 mm).
@@ -128,7 +132,8 @@ pub fn plot_run(
     let one_panel = |name: &str, title: &str, panel: &timeseries::TimePanel| {
         render::write_figure(out_dir, name, &theme, |area, theme| {
             area.fill(&plotters::style::WHITE)?;
-            panel.draw(area, theme, opts.title(title), &events)
+            let drawn = panel.draw(area, theme, opts.title(title), &events, EventLabels::Auto)?;
+            Ok(drawn.shortfall)
         })
     };
     written.extend(one_panel("outcomes", "Arrivals by outcome", &outcomes)?);
@@ -173,6 +178,7 @@ fn social_capital(
     let stacked = panels.len() > 1 && opts.width == ColumnWidth::Single;
     let height = opts.width.panel_height_mm() * if stacked { 1.8 } else { 1.0 };
     let theme = Theme::new(&opts.width, height);
+    let lacked = std::cell::Cell::new((0, 0));
     render::write_figure(out_dir, "social_capital", &theme, |area, theme| {
         area.fill(&plotters::style::WHITE)?;
         let top = match opts.title("Social capital") {
@@ -184,7 +190,10 @@ fn social_capital(
         let areas = match panels.len() {
             1 => vec![body],
             _ if stacked => {
-                let (a, b) = body.split_vertically(h / 2);
+                // On the second, taller pass each panel gets back what it lacked.
+                let (short_a, short_b) = lacked.get();
+                let base = (h as i32 - short_a - short_b) / 2;
+                let (a, b) = body.split_vertically(base + short_a);
                 vec![a, b]
             }
             _ => {
@@ -192,16 +201,22 @@ fn social_capital(
                 vec![a, b]
             }
         };
+        // Only the first panel carries the key of numbered events.
         let mut shortfalls = Vec::new();
+        let mut labels = EventLabels::Auto;
         for (panel, area) in panels.iter().zip(&areas) {
-            shortfalls.push(panel.draw(area, theme, None, events)?);
+            let drawn = panel.draw(area, theme, None, events, labels)?;
+            if drawn.numbered {
+                labels = EventLabels::NumbersOnly;
+            }
+            shortfalls.push(drawn.shortfall);
         }
-        // Stacked panels share any extra height; side by side, each gets all of it.
-        Ok(if stacked {
-            shortfalls.iter().map(|s| s * 2).max().unwrap_or(0)
+        if stacked {
+            lacked.set((shortfalls[0], shortfalls[1]));
+            Ok(shortfalls.iter().sum())
         } else {
-            shortfalls.into_iter().max().unwrap_or(0)
-        })
+            Ok(shortfalls.into_iter().max().unwrap_or(0))
+        }
     })
 }
 

@@ -2,8 +2,9 @@
 //! present N days after arrival, from `cohorts.csv` averaged over replicates. Cohorts are
 //! ordered in time, so they get a sequential colour ramp rather than categorical colours.
 
+use super::axes::{NumberAxis, YAxis};
 use super::data::Cohort;
-use super::parts::{self, Frame, LegendEntry, NumberAxis, Swatch, YAxis};
+use super::parts::{self, Frame, LegendEntry, Swatch};
 use super::render::{Area, DrawError};
 use super::style::{self, Theme};
 
@@ -57,17 +58,19 @@ pub fn draw(
             range: 0.0..100.0,
         })
     };
-    frame.draw(
-        area,
-        theme,
-        |ticks| NumberAxis::new(0.0..max_days, ticks),
-        |chart| {
-            for (i, cohort) in cohorts.iter().enumerate() {
-                let xs: Vec<f64> = cohort.points.iter().map(|p| p.0).collect();
-                let ys: Vec<f64> = cohort.points.iter().map(|p| 100.0 * p.1).collect();
-                parts::draw_line(chart, theme, &xs, &ys, colour_of(i, cohorts.len()))?;
-            }
-            Ok(())
-        },
-    )
+    frame
+        .draw(
+            area,
+            theme,
+            |ticks| NumberAxis::new(0.0..max_days, ticks),
+            |chart| {
+                for (i, cohort) in cohorts.iter().enumerate() {
+                    let xs: Vec<f64> = cohort.points.iter().map(|p| p.0).collect();
+                    let ys: Vec<f64> = cohort.points.iter().map(|p| 100.0 * p.1).collect();
+                    parts::draw_line(chart, theme, &xs, &ys, colour_of(i, cohorts.len()))?;
+                }
+                Ok(())
+            },
+        )
+        .map(|drawn| drawn.shortfall)
 }

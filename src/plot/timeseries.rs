@@ -6,9 +6,11 @@
 use plotters::style::RGBColor;
 
 use super::PlotError;
+use super::axes::YAxis;
 use super::data::{Daily, Event, Matrix};
 use super::date::DateAxis;
-use super::parts::{self, Frame, LegendEntry, Swatch, YAxis};
+use super::events::EventLabels;
+use super::parts::{self, Drawn, Frame, LegendEntry, Swatch};
 use super::render::{Area, DrawError};
 use super::style::{self, Outcome, Theme};
 
@@ -368,7 +370,8 @@ impl TimePanel {
         theme: &Theme,
         title: Option<String>,
         events: &[Event],
-    ) -> Result<i32, DrawError> {
+        event_labels: EventLabels,
+    ) -> Result<Drawn, DrawError> {
         let (first, last) = (
             self.xs.first().copied().unwrap_or(0.0),
             self.xs.last().copied().unwrap_or(1.0),
@@ -378,6 +381,7 @@ impl TimePanel {
             legend: self.legend(),
             events,
             events_on_top: matches!(self.kind, PanelKind::Stack(_)),
+            event_labels,
             ..Frame::new(self.y_axis())
         };
         frame.draw(

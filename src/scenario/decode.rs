@@ -2,7 +2,7 @@
 //! value's type and range, date order, dates inside the run, sums of shares and references
 //! to cities. All problems are collected and returned together.
 
-use super::diag::{Diagnostic, Loc};
+use super::diag::{Diagnostic, Loc, prefer_user};
 use super::doc::Node;
 use super::read::{Problems, Reader};
 use super::types::*;
@@ -25,11 +25,12 @@ pub fn decode(root: &Node) -> Result<Scenario, Vec<Diagnostic>> {
 struct Run {
     start: Date,
     end: Date,
+    valid: bool,
 }
 
 impl Run {
     fn check(&self, p: &Problems, what: &str, d: Date, loc: Loc) {
-        if d < self.start || d > self.end {
+        if self.valid && (d < self.start || d > self.end) {
             p.push(
                 loc,
                 format!(
@@ -48,17 +49,25 @@ fn decode_root(r: &Reader<'_>) -> Scenario {
         p.push(r.loc_of("name"), "`name` must be a non-empty name without path separators (it names the output directory)");
     }
     let seed = r.int("seed", 0, i64::MAX) as u64;
-    let (start, _) = r.date("start");
-    let (end, end_loc) = r.date("end");
-    if end <= start {
+    let fallback = (Date::new(2022, 9, 21).expect("valid"), r.loc);
+    let start_read = r.date("start");
+    let end_read = r.date("end");
+    let (start, start_loc) = start_read.unwrap_or(fallback);
+    let (end, end_loc) = end_read.unwrap_or(fallback);
+    // Dates are checked against the run only when the run itself is well defined.
+    let mut valid = start_read.is_some() && end_read.is_some();
+    if valid && end <= start {
+        let at = prefer_user(&[end_loc, start_loc]);
         p.push(
-            end_loc,
+            at,
             format!("`end` ({end}) must come after `start` ({start})"),
         );
-    } else if start.days_until(end) > 60_000 {
+        valid = false;
+    } else if valid && start.days_until(end) > 60_000 {
         p.push(end_loc, "the run may last at most 60000 days");
+        valid = false;
     }
-    let run = Run { start, end };
+    let run = Run { start, end, valid };
     let replicates = r.int("replicates", 1, 100_000) as u32;
 
     let cities = section(r, "cities", cities);
@@ -99,10 +108,19 @@ fn arrivals(r: &Reader<'_>, run: &Run) -> Arrivals {
     let persons_per_agent = r.int("persons_per_agent", 1, 1_000_000) as u32;
     let mut anchors = Vec::new();
     for (name, _, a) in r.named("anchors") {
-        let (date, loc) = a.date("date");
-        run.check(p, &format!("arrival anchor `{name}`"), date, loc);
+        let date = a.date("date");
         let cumulative = a.nonneg("cumulative");
-        anchors.push((date, cumulative, loc, name));
+        let loc = prefer_user(&[a.loc_of("cumulative"), a.loc_of("date")]);
+        if let Some((date, dloc)) = date {
+            run.check(p, &format!("arrival anchor `{name}`"), date, dloc);
+            anchors.push((
+                date,
+                cumulative,
+                loc,
+                name,
+                prefer_user(&[dloc, a.loc_of("cumulative")]),
+            ));
+        }
         a.finish();
     }
     anchors.sort_by_key(|a| a.0);
@@ -115,7 +133,7 @@ fn arrivals(r: &Reader<'_>, run: &Run) -> Arrivals {
         }
         if w[1].0 == w[0].0 {
             p.push(
-                w[1].2,
+                w[1].4,
                 format!(
                     "arrival anchors `{}` and `{}` have the same date",
                     w[0].3, w[1].3
@@ -156,7 +174,7 @@ fn shares5(r: &Reader<'_>, key: &str, what: &str, must_sum_to_one: bool) -> [f64
     }
     if must_sum_to_one && (out.iter().sum::<f64>() - 1.0).abs() > 1e-6 {
         r.problems.push(
-            r.loc_of(key),
+            prefer_user(&PROFESSIONS.map(|k| t.loc_of(k))),
             format!(
                 "{what} must sum to 1, they sum to {}",
                 out.iter().sum::<f64>()
@@ -191,7 +209,9 @@ fn profile(r: &Reader<'_>) -> Profile {
 
 fn cities(r: &Reader<'_>) -> Vec<City> {
     let mut out = Vec::new();
+    let mut share_locs = Vec::new();
     for (name, _, c) in r.named_tables_here() {
+        share_locs.push(c.loc_of("arrival_share"));
         out.push(City {
             arrival_share: c.prob("arrival_share"),
             russian_speaking_share: c.prob("russian_speaking_share"),
@@ -210,7 +230,7 @@ fn cities(r: &Reader<'_>) -> Vec<City> {
         r.problems.push(r.loc, "[cities] needs at least one city");
     } else if (total - 1.0).abs() > 1e-6 {
         r.problems.push(
-            r.loc,
+            prefer_user(&share_locs),
             format!("the cities' `arrival_share` values must sum to 1, they sum to {total}"),
         );
     }
@@ -399,9 +419,13 @@ fn integration(r: &Reader<'_>) -> Integration {
 /// Reads a dated named event: `enabled` and `date` (checked to be inside the run).
 fn event_date(e: &Reader<'_>, run: &Run, what: &str) -> (bool, Date) {
     let enabled = e.boolean("enabled");
-    let (date, loc) = e.date("date");
-    run.check(e.problems, what, date, loc);
-    (enabled, date)
+    match e.date("date") {
+        Some((date, loc)) => {
+            run.check(e.problems, what, date, loc);
+            (enabled, date)
+        }
+        None => (false, run.start),
+    }
 }
 
 fn city_ref(e: &Reader<'_>, key: &str, cities: &[&str], allow_all: bool) -> Option<usize> {
@@ -430,15 +454,19 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
 
     let ban = r.table("border_run_ban");
     let (ban_on, ban_date) = event_date(&ban, run, "border-run ban date");
-    let (announced, aloc) = ban.date("announced");
-    if announced > ban_date {
-        p.push(
-            aloc,
-            format!(
-                "the border-run ban is announced ({announced}) after it takes effect ({ban_date})"
-            ),
-        );
-    }
+    let announced = match ban.date("announced") {
+        Some((announced, aloc)) => {
+            if announced > ban_date && ban.has("date") {
+                let at = prefer_user(&[aloc, ban.loc_of("date")]);
+                let msg = format!(
+                    "the border-run ban is announced ({announced}) after it takes effect ({ban_date})"
+                );
+                p.push(at, msg);
+            }
+            announced
+        }
+        None => ban_date,
+    };
     ban.finish();
 
     let mut mir = Vec::new();

@@ -27,13 +27,26 @@ impl SourceMap {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, src: u32, offset: usize) -> (usize, usize) {
         let text = self.text(src);
-        let offset = offset.min(text.len());
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let col = before[line_start..]
+            .chars()
+            .filter(|c| *c != '\u{feff}')
+            .count()
+            + 1;
         (line, col)
     }
+}
+
+/// Of several places that together make a problem, the first one a user wrote (the built-in
+/// baseline is source 0), so the message points at what the user can change.
+pub fn prefer_user(locs: &[Loc]) -> Loc {
+    locs.iter().copied().find(|l| l.src != 0).unwrap_or(locs[0])
 }
 
 /// Where a key or value was written: a source and a byte span in it.

@@ -267,14 +267,22 @@ pub fn apply_set(
     let Some((path, raw)) = assignment.split_once('=') else {
         return Err(Diagnostic::at(whole, "expected `dotted.key=value`"));
     };
-    let keys: Vec<&str> = path.trim().split('.').map(str::trim).collect();
-    if keys.iter().any(|k| k.is_empty()) {
+    // Byte spans of each key and of the value in the untrimmed text, for exact columns.
+    let mut keys: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    let mut offset = 0;
+    for part in path.split('.') {
+        let lead = part.len() - part.trim_start().len();
+        let key = part.trim();
+        keys.push((key, offset + lead..offset + lead + key.len()));
+        offset += part.len() + 1;
+    }
+    if keys.iter().any(|(k, _)| k.is_empty()) {
         return Err(Diagnostic::at(
             whole,
             format!("`{}` is not a dotted key", path.trim()),
         ));
     }
-    let value_start = path.len() + 1;
+    let value_start = path.len() + 1 + (raw.len() - raw.trim_start().len());
     let vloc = Loc::new(src, value_start..assignment.len());
     let value = match DeValue::parse(raw.trim()) {
         Ok(v) => {
@@ -291,9 +299,8 @@ pub fn apply_set(
         },
     };
     let mut patch = value;
-    for (i, key) in keys.iter().enumerate().rev() {
-        let start: usize = keys[..i].iter().map(|k| k.len() + 1).sum();
-        let key_loc = Loc::new(src, start..start + key.len());
+    for (key, span) in keys.iter().rev() {
+        let key_loc = Loc::new(src, span.clone());
         let mut t = Table::new();
         t.insert(
             key.to_string(),

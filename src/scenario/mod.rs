@@ -70,14 +70,13 @@ pub fn load(source: Source<'_>, sets: &[String]) -> Result<Loaded, ScenarioError
             set_problems.push(d);
         }
     }
-    if !set_problems.is_empty() {
-        return Err(fail(&sources, set_problems));
-    }
+    // Problems of the files and of the overrides are reported together.
     match decode::decode(&root) {
-        Ok(scenario) => Ok(Loaded {
+        Ok(scenario) if set_problems.is_empty() => Ok(Loaded {
             scenario,
             resolved: root,
         }),
-        Err(d) => Err(fail(&sources, d)),
+        Ok(_) => Err(fail(&sources, set_problems)),
+        Err(d) => Err(fail(&sources, [d, set_problems].concat())),
     }
 }

@@ -375,31 +375,26 @@ impl<'t> Reader<'t> {
         out
     }
 
-    /// A date, written as a TOML date (2023-01-27) or a string ("2023-01-27").
-    pub fn date(&self, key: &str) -> (Date, Loc) {
-        let fallback = Date::new(2000, 1, 1).expect("valid date");
-        let Some(e) = self.entry(key) else {
-            return (fallback, self.loc);
-        };
+    /// A date, written as a TOML date (2023-01-27) or a string ("2023-01-27"); `None` (with
+    /// the problem reported) if it is missing or not a date, so no check runs on a stand-in.
+    pub fn date(&self, key: &str) -> Option<(Date, Loc)> {
+        let e = self.entry(key)?;
         let d = match &e.node.value {
             Value::Date(d) => Some(*d),
             Value::Str(s) => Date::parse(s),
             _ => None,
         };
-        match d {
-            Some(d) => (d, e.node.loc),
-            None => {
-                self.problems.push(
-                    e.node.loc,
-                    format!(
-                        "`{}` must be a date such as 2023-01-27, found {}",
-                        self.full(key),
-                        describe(&e.node)
-                    ),
-                );
-                (fallback, e.node.loc)
-            }
+        if d.is_none() {
+            self.problems.push(
+                e.node.loc,
+                format!(
+                    "`{}` must be a date such as 2023-01-27, found {}",
+                    self.full(key),
+                    describe(&e.node)
+                ),
+            );
         }
+        d.map(|d| (d, e.node.loc))
     }
 
     pub fn loc_of(&self, key: &str) -> Loc {
