@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use crate::engine;
 use crate::model::world::World;
 use crate::output;
+use crate::plot::{self, ColumnWidth, PlotError, PlotOptions};
 use crate::progress::Progress;
 use crate::scenario::{self, Loaded, diag::ScenarioErrors};
 use crate::stats::Summary;
@@ -84,6 +85,10 @@ pub struct RunArgs {
     /// Do not draw figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// Write the social network of replicate 0 on these dates (comma-separated) as
+    /// network/edges_DATE.csv, for networkx, igraph or Gephi.
+    #[arg(long, value_delimiter = ',', value_name = "DATE,...")]
+    pub network_dates: Vec<String>,
 }
 
 /// Why a command failed, which decides the exit code.
@@ -168,7 +173,24 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         "replicate-days",
         args.quiet,
     );
-    let runs = engine::run_replicates(sc, sc.replicates, args.jobs, &|| progress.inc(1));
+    let mut options = engine::RunOptions::default();
+    let mut bad_dates = Vec::new();
+    for d in &args.network_dates {
+        match crate::calendar::Date::parse(d.trim()) {
+            Some(date) if date >= sc.start && date <= sc.end => {
+                options.network_days.push(sc.day_of(date))
+            }
+            _ => bad_dates.push(format!(
+                "--network-dates: `{d}` is not a date between {} and {}",
+                sc.start, sc.end
+            )),
+        }
+    }
+    if !bad_dates.is_empty() {
+        return Err(Failure::Input(bad_dates.join("\n")));
+    }
+    let runs =
+        engine::run_replicates_with(sc, sc.replicates, args.jobs, &options, &|| progress.inc(1));
     progress.finish();
     let wall = started.elapsed().as_secs_f64();
 
@@ -192,7 +214,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         "agent_days_per_second": agent_days as f64 / wall.max(1e-9),
     });
     let world = World::new(sc);
-    let files = vec![
+    let mut files = vec![
         (
             "daily.csv".to_string(),
             output::csv::daily(sc, &runs).into_bytes(),
@@ -218,6 +240,17 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             (serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n").into_bytes(),
         ),
     ];
+    for (day, edges) in runs
+        .first()
+        .map(|r| r.networks.as_slice())
+        .unwrap_or_default()
+    {
+        let date = sc.start.add_days(i64::from(*day));
+        files.push((
+            format!("network/edges_{date}.csv"),
+            output::csv::edges(edges).into_bytes(),
+        ));
+    }
     output::write_dir_atomically(&out, &files, args.force)
         .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
     if !args.no_plots {
@@ -287,8 +320,20 @@ fn print_outcomes(sc: &scenario::Scenario, runs: &[engine::RunResult]) {
 }
 
 fn plot_run_dir(dir: &Path, out: &Path) -> Result<(), String> {
-    let _ = (dir, out);
-    Ok(())
+    plot::plot_run(dir, out, &PlotOptions::default())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// A bad or missing input file is bad input (exit 2); failing to draw or write is a runtime failure.
+fn plot_failure(e: PlotError) -> Failure {
+    match e {
+        PlotError::Draw { .. } => Failure::Runtime(e.to_string()),
+        PlotError::Io { ref source, .. } if source.kind() != std::io::ErrorKind::NotFound => {
+            Failure::Runtime(e.to_string())
+        }
+        _ => Failure::Input(format!("relocant: {e}")),
+    }
 }
 
 fn plot(
@@ -297,11 +342,51 @@ fn plot(
     single_column: bool,
     title: bool,
 ) -> Result<(), Failure> {
-    let _ = (dirs, out, single_column, title);
-    Err(Failure::Runtime("plotting is not available yet".into()))
+    let opts = PlotOptions {
+        width: if single_column {
+            ColumnWidth::Single
+        } else {
+            ColumnWidth::Double
+        },
+        title,
+    };
+    let written = if let [dir] = dirs {
+        let out = out.unwrap_or_else(|| dir.join("figures"));
+        plot::plot_run(dir, &out, &opts).map_err(plot_failure)?
+    } else {
+        let out = out.unwrap_or_else(|| Path::new("output").join("comparison"));
+        let mut all = plot::plot_comparison(dirs, &out, &opts).map_err(plot_failure)?;
+        for dir in dirs {
+            all.extend(plot::plot_run(dir, &dir.join("figures"), &opts).map_err(plot_failure)?);
+        }
+        all
+    };
+    for p in written {
+        println!("{}", p.display());
+    }
+    Ok(())
 }
 
 fn table(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<(), Failure> {
-    let _ = (dirs, out);
-    Err(Failure::Runtime("tables are not available yet".into()))
+    let (latex, markdown) = crate::table::outcome_tables(dirs).map_err(plot_failure)?;
+    match out {
+        None => print!("{markdown}"),
+        Some(dir) => {
+            let write = |name: &str, text: &str| {
+                std::fs::create_dir_all(&dir)
+                    .and_then(|_| output::write_file_atomically(&dir.join(name), text.as_bytes()))
+                    .map_err(|e| {
+                        Failure::Runtime(format!("cannot write {}: {e}", dir.join(name).display()))
+                    })
+            };
+            write("outcomes.tex", &latex)?;
+            write("outcomes.md", &markdown)?;
+            println!(
+                "{}\n{}",
+                dir.join("outcomes.tex").display(),
+                dir.join("outcomes.md").display()
+            );
+        }
+    }
+    Ok(())
 }

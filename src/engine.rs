@@ -9,9 +9,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::model::agents::NO_DAY;
+use crate::model::agents::{MigrantId, NO_DAY, Status};
 use crate::model::observe::DayRecord;
 use crate::model::step::Sim;
+use crate::model::ties::TieKind;
 use crate::scenario::Scenario;
 
 /// The generator of one run: ChaCha8 keyed by the seed, on the stream of the replicate.
@@ -30,6 +31,23 @@ pub struct Cohort {
     pub share_present: Vec<f64>,
 }
 
+/// One edge of the social network: migrants are `m<id>`; people outside the simulated
+/// population are `local:<id>:<k>` / `home:<id>:<k>` (the k-th such tie of migrant id).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edge {
+    pub source: String,
+    pub target: String,
+    pub kind: &'static str,
+    pub strength: u8,
+}
+
+/// What a run records beyond the daily counts.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Days (0 = start) on which to record the network of present migrants.
+    pub network_days: Vec<u32>,
+}
+
 /// Everything one replicate produced.
 #[derive(Clone, Debug)]
 pub struct RunResult {
@@ -39,10 +57,23 @@ pub struct RunResult {
     pub agents: usize,
     /// Migrant-days actually simulated (present migrants summed over days).
     pub agent_days: u64,
+    /// The network on each requested day: (day, edges).
+    pub networks: Vec<(u32, Vec<Edge>)>,
 }
 
 /// Runs one replicate. `on_day` is called after each simulated day.
 pub fn run_replicate(sc: &Scenario, replicate: u32, on_day: &(dyn Fn() + Sync)) -> RunResult {
+    run_replicate_with(sc, replicate, &RunOptions::default(), on_day)
+}
+
+/// Runs one replicate, recording what `opts` asks for.
+pub fn run_replicate_with(
+    sc: &Scenario,
+    replicate: u32,
+    opts: &RunOptions,
+    on_day: &(dyn Fn() + Sync),
+) -> RunResult {
+    let mut networks = Vec::new();
     let mut sim = Sim::new(sc, run_rng(sc.seed, u64::from(replicate)));
     let n_days = sc.days();
     let mut days = Vec::with_capacity(n_days as usize);
@@ -51,6 +82,9 @@ pub fn run_replicate(sc: &Scenario, replicate: u32, on_day: &(dyn Fn() + Sync)) 
         sim.step(day);
         agent_days += sim.present() as u64;
         days.push(sim.record.clone());
+        if opts.network_days.contains(&day) {
+            networks.push((day, network(&sim)));
+        }
         on_day();
     }
     let cohorts = cohorts(sc, &sim);
@@ -60,7 +94,46 @@ pub fn run_replicate(sc: &Scenario, replicate: u32, on_day: &(dyn Fn() + Sync)) 
         cohorts,
         agents: sim.agents.len(),
         agent_days,
+        networks,
     }
+}
+
+/// The ties of present migrants; each co-migrant tie once.
+fn network(sim: &Sim<'_>) -> Vec<Edge> {
+    let mut edges = Vec::new();
+    for (i, m) in sim.agents.iter().enumerate() {
+        if m.status != Status::Present {
+            continue;
+        }
+        let (mut local, mut home) = (0, 0);
+        for t in sim.ties.of(MigrantId(i as u32)) {
+            let target = match t.kind {
+                TieKind::CoMigrant => {
+                    let o = &sim.agents[t.other as usize];
+                    // Only ties between present migrants, each written from its lower end.
+                    if o.status != Status::Present || t.other < i as u32 {
+                        continue;
+                    }
+                    format!("m{}", t.other)
+                }
+                TieKind::Local => {
+                    local += 1;
+                    format!("local:{i}:{local}")
+                }
+                TieKind::Transnational => {
+                    home += 1;
+                    format!("home:{i}:{home}")
+                }
+            };
+            edges.push(Edge {
+                source: format!("m{i}"),
+                target,
+                kind: TieKind::NAMES[t.kind as usize],
+                strength: t.strength,
+            });
+        }
+    }
+    edges
 }
 
 /// Runs replicates `0..n` on `jobs` threads (0 = all cores); results in replicate order.
@@ -70,10 +143,22 @@ pub fn run_replicates(
     jobs: usize,
     on_day: &(dyn Fn() + Sync),
 ) -> Vec<RunResult> {
+    run_replicates_with(sc, n, jobs, &RunOptions::default(), on_day)
+}
+
+/// As [`run_replicates`]; `first` applies to replicate 0 only (e.g. network snapshots).
+pub fn run_replicates_with(
+    sc: &Scenario,
+    n: u32,
+    jobs: usize,
+    first: &RunOptions,
+    on_day: &(dyn Fn() + Sync),
+) -> Vec<RunResult> {
+    let plain = RunOptions::default();
     let work = || {
         (0..n)
             .into_par_iter()
-            .map(|r| run_replicate(sc, r, on_day))
+            .map(|r| run_replicate_with(sc, r, if r == 0 { first } else { &plain }, on_day))
             .collect::<Vec<_>>()
     };
     match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
@@ -97,7 +182,16 @@ fn cohorts(sc: &Scenario, sim: &Sim<'_>) -> Vec<Cohort> {
                 by_month.last_mut().expect("just pushed")
             }
         };
-        let observable = (last - u32::from(m.arrival)) / 7 + 1;
+        // Each cohort's curve stops where its last arrivals stop being observable, so the
+        // share at every point is over the whole cohort.
+        let month_end = {
+            let d = sc.start.add_days(i64::from(m.arrival));
+            let next =
+                crate::calendar::Date::new(d.year + i32::from(d.month == 12), d.month % 12 + 1, 1)
+                    .expect("valid");
+            (sc.start.days_until(next) - 1).clamp(0, i64::from(last)) as u32
+        };
+        let observable = (last - month_end) / 7 + 1;
         let stay = if m.departed == NO_DAY {
             u32::MAX
         } else {

@@ -3,8 +3,10 @@
 //! engine. The fixtures follow the output-directory contract: `daily.csv` rows satisfy
 //! arrived = present + moved_on + returned, and each composition group sums to present.
 //!
-//! `cargo test --release --test plot -- --ignored gallery` renders a realistic two-year
-//! fixture to `$RELOCANT_GALLERY` (default `/tmp/relocant-gallery`) for looking at.
+//! Two ignored tests write figures for looking at, to `$RELOCANT_GALLERY` (default
+//! `/tmp/relocant-gallery`): `cargo test --release --test plot -- --ignored gallery`
+//! renders realistic two-year fixtures, and with `RELOCANT_RUN_DIRS=dir1:dir2`
+//! `gallery_of_run_dirs` renders real run directories (the first is the baseline).
 
 use std::fmt::Write as _;
 use std::fs;

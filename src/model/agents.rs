@@ -131,6 +131,29 @@ pub mod flag {
     pub const ENGLISH: u16 = 1 << 14;
 }
 
+/// Online community membership bits (`Migrant::online`).
+pub mod online {
+    /// An open information channel (Telegram: notification, IIN, border runs, medicine).
+    pub const INFO_CHANNEL: u8 = 1 << 0;
+    /// A closed community chat, entered by invitation through a tie.
+    pub const COMMUNITY: u8 = 1 << 1;
+}
+
+/// Kinds of help that flow along ties, for counting (`DayRecord::help`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Help {
+    Bed,
+    Job,
+    Information,
+    Money,
+    Emotional,
+}
+
+impl Help {
+    pub const NAMES: [&'static str; 5] = ["bed", "job", "information", "money", "emotional"];
+}
+
 /// Sentinel for "no day set" in day fields.
 pub const NO_DAY: u16 = u16::MAX;
 
@@ -177,7 +200,14 @@ pub struct Migrant {
     /// Destination index for those who moved on.
     pub dest: u8,
     pub age: u8,
-    pub _pad: [u8; 1],
+    /// The migrant whose flat this one stays at (`u32::MAX` = none).
+    pub host: u32,
+    /// Migrants staying at this migrant's flat through a tie.
+    pub guests: u8,
+    /// Online community membership (`online::*` bits).
+    pub online: u8,
+    /// Help received minus help given (balanced reciprocity), saturating.
+    pub owed: i8,
 }
 
 impl Migrant {

@@ -25,7 +25,21 @@ pub struct DayRecord {
     pub housed_via_tie: u32,
     pub job_via_tie: u32,
     pub local_job: u32,
+    /// Present migrants who arrived at least `LONG_STAYER_DAYS` ago (the paper's informants
+    /// had been in Kazakhstan more than five months), and of them: with RVP or VNZh; with a
+    /// local job found through a tie.
+    /// Help events of the day by kind (`Help`): flows, not stocks.
+    pub help: [u32; 5],
+    /// Present members of an information channel / a community chat.
+    pub online_info: u32,
+    pub online_community: u32,
+    pub present_150d: u32,
+    pub long_stay_150d: u32,
+    pub job_via_tie_150d: u32,
 }
+
+/// Days in Kazakhstan that make a "long stayer" (five months), for the seed's proportions.
+pub const LONG_STAYER_DAYS: u16 = 150;
 
 impl DayRecord {
     pub fn new(destinations: usize) -> DayRecord {
@@ -45,6 +59,12 @@ impl DayRecord {
         self.ties = [0; 3];
         self.housed_via_tie = 0;
         self.job_via_tie = 0;
+        self.help = [0; 5];
+        self.online_info = 0;
+        self.online_community = 0;
+        self.present_150d = 0;
+        self.long_stay_150d = 0;
+        self.job_via_tie_150d = 0;
         self.local_job = 0;
     }
 

@@ -132,7 +132,10 @@ pub fn draw(sc: &Scenario, arrivals: &[u16], rng: &mut ChaCha8Rng) -> Vec<Migran
                 rvp_route: 0,
                 dest: 0,
                 age: age.sample(rng).clamp(18.0, 80.0) as u8,
-                _pad: [0],
+                host: u32::MAX,
+                guests: 0,
+                online: 0,
+                owed: 0,
             };
             if transit {
                 flags |= flag::TRANSIT;

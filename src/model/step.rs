@@ -9,8 +9,10 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::agents::{Housing, Legal, Migrant, MigrantId, NO_DAY, Reason, Status, flag};
-use super::observe::DayRecord;
+use super::agents::{
+    Help, Housing, Legal, Migrant, MigrantId, NO_DAY, Reason, Status, flag, online,
+};
+use super::observe::{DayRecord, LONG_STAYER_DAYS};
 use super::population;
 use super::ties::{EXTERNAL, TieKind, TieStore};
 use super::world::{PolicyState, World};
@@ -146,8 +148,17 @@ impl<'s> Sim<'s> {
             m.status = Status::Present;
             m.legal_until = t.saturating_add(sc.legal.visa_free_days as u16);
             self.record.arrived += 1;
+            if sc.online.enabled && self.rng.random_bool(sc.online.community_initial_share) {
+                self.agents[id as usize].online |= online::COMMUNITY;
+            }
+            let m = &self.agents[id as usize];
             if sc.ties.enabled && !m.has(flag::TRANSIT) {
-                for _ in 0..sc.ties.transnational_initial {
+                let transnational = if sc.social.transnational_support_enabled {
+                    sc.ties.transnational_initial
+                } else {
+                    0
+                };
+                for _ in 0..transnational {
                     self.ties
                         .add_external(MigrantId(id), TieKind::Transnational, 200, t);
                 }
@@ -184,7 +195,7 @@ impl<'s> Sim<'s> {
                 let dest = self.pick_destination(f32::INFINITY, true);
                 self.depart(&mut m, id, Status::MovedOn, Reason::Transit, dest, today.t);
             } else {
-                self.count(&m, [0; 3]);
+                self.count(&m, [0; 3], today.t);
             }
             self.agents[id as usize] = m;
             return;
@@ -207,7 +218,7 @@ impl<'s> Sim<'s> {
             self.depart(&mut m, id, status, reason, dest, today.t);
         } else {
             self.integration(&mut m, tie_counts);
-            self.count(&m, tie_counts);
+            self.count(&m, tie_counts, today.t);
         }
         self.agents[id as usize] = m;
     }
@@ -227,15 +238,31 @@ impl<'s> Sim<'s> {
         {
             m.set(flag::NOTIFIED, true);
         }
-        if !m.has(flag::IIN) && self.chance(lg.iin_prob_per_day as f32 / slow) {
+        // Information channels explain the steps (seed): they go faster for members.
+        let channel = sc.social.information_enabled
+            && sc.online.enabled
+            && m.online & online::INFO_CHANNEL != 0;
+        let info = if channel {
+            1.0 + sc.social.info_speedup as f32
+        } else {
+            1.0
+        };
+        if !m.has(flag::IIN) && self.chance(lg.iin_prob_per_day as f32 * info / slow) {
             m.set(flag::IIN, true);
             self.record.iin_issued += 1;
+            self.record.help[Help::Information as usize] += channel as u32;
+            if sc.ties.enabled && self.chance(sc.social.queue_tie_prob as f32) {
+                // A conversation in the queue at the service centre (seed).
+                if let Some(other) = self.random_present_in(m.city) {
+                    self.ties.link(MigrantId(id), MigrantId(other), 80, today.t);
+                }
+            }
         }
         let card_allowed = m.has(flag::IIN)
             && (m.has(flag::NOTIFIED) || !sc.policy.notification_required_for_card);
         if card_allowed
             && !m.has(flag::BANK_CARD)
-            && self.chance(lg.bank_card_prob_per_day as f32 / slow)
+            && self.chance(lg.bank_card_prob_per_day as f32 * info / slow)
         {
             m.set(flag::BANK_CARD, true);
         }
@@ -328,13 +355,15 @@ impl<'s> Sim<'s> {
         if near_end && (!policy.border_runs_allowed || policy.ban_announced) {
             p *= 3.0;
         }
-        // Information through ties makes an application 1.5 times as likely; the ties are
-        // read only when the draw falls in the range where it matters.
+        // Information (from a tie who holds long-stay status, or a channel) makes an
+        // application `1 + info_speedup` times as likely; the ties are read only when the
+        // draw falls in the range where it matters.
+        let speedup = 1.0 + sc.social.info_speedup as f32;
         let u = self.rng.random::<f32>();
-        if u >= 1.5 * p {
+        if u >= speedup * p {
             return;
         }
-        let informed = self.informed_by_ties(id);
+        let informed = self.informed(m, id);
         if u >= p && !informed {
             return;
         }
@@ -359,7 +388,8 @@ impl<'s> Sim<'s> {
         };
         let r = &routes[route];
         self.spend(m, r.fee_kzt as f32, today);
-        let info = if informed { 0.7 } else { 1.0 };
+        let info = if informed { 1.0 / speedup } else { 1.0 };
+        self.record.help[Help::Information as usize] += informed as u32;
         let days = ((r.docs_days as f32 * info + r.processing_days as f32)
             * policy.bureaucracy_factor
             + policy.rvp_extra_days as f32)
@@ -372,7 +402,12 @@ impl<'s> Sim<'s> {
         m.set(flag::RVP_FRAUD_HIT, false);
         if route == INTERMEDIARY {
             // Information through ties lets migrants vet intermediaries (seed).
-            let fraud = r.fraud_prob as f32 * if informed { 0.3 } else { 1.0 };
+            let fraud = r.fraud_prob as f32
+                * if informed {
+                    sc.social.info_fraud_factor as f32
+                } else {
+                    1.0
+                };
             if self.chance(fraud) {
                 m.set(flag::RVP_FRAUD_HIT, true);
             }
@@ -416,9 +451,18 @@ impl<'s> Sim<'s> {
         }
     }
 
-    /// Whether a co-migrant tie already holds long-stay status (information flows along ties).
-    fn informed_by_ties(&self, id: u32) -> bool {
-        self.sc.ties.enabled
+    /// Whether information reaches this migrant: an information channel, or a co-migrant tie
+    /// who already holds long-stay status (information flows along ties).
+    fn informed(&self, m: &Migrant, id: u32) -> bool {
+        let s = &self.sc.social;
+        if !s.information_enabled {
+            return false;
+        }
+        if self.sc.online.enabled && m.online & online::INFO_CHANNEL != 0 {
+            return true;
+        }
+        s.mutual_aid_enabled
+            && self.sc.ties.enabled
             && self
                 .ties
                 .of(MigrantId(id))
@@ -437,7 +481,7 @@ impl<'s> Sim<'s> {
             return cost;
         }
         m.rub += m.remote_rub_day;
-        if sc.money.family_transfers_enabled {
+        if sc.money.family_transfers_enabled && sc.social.transnational_support_enabled {
             m.rub += m.family_rub_day;
         }
         m.kzt += m.local_kzt_day - cost;
@@ -550,7 +594,9 @@ impl<'s> Sim<'s> {
             }
             Housing::Friends => {
                 // Every week: is the friend still here and still renting?
-                if (u32::from(t) + id) % 7 == 0 && !self.friend_with_room(id, m.city).is_some() {
+                let host_ok =
+                    m.host != NONE && self.can_host(&self.agents[m.host as usize], m.city);
+                if (u32::from(t) + id) % 7 == 0 && !host_ok {
                     self.move_house(m, Housing::Hotel, t);
                 }
             }
@@ -588,14 +634,17 @@ impl<'s> Sim<'s> {
             }
         };
         // 1. A bed at a friend's (help along a tie).
-        if sc.ties.enabled && self.chance(sc.ties.bed_prob_per_day as f32) {
+        if self.aid_possible() && self.chance(sc.ties.bed_prob_per_day as f32) {
             if let Some(friend) = self.friend_with_room(id, m.city) {
-                leave_shelter(self);
-                self.move_house(m, Housing::Friends, t);
-                m.set(flag::HOUSED_VIA_TIE, true);
-                self.ties.touch(MigrantId(id), friend, t);
-                self.ties.touch(MigrantId(friend), id, t);
-                return;
+                if self.agrees_to_help(m) {
+                    leave_shelter(self);
+                    self.move_house(m, Housing::Friends, t);
+                    m.host = friend;
+                    self.agents[friend as usize].guests += 1;
+                    m.set(flag::HOUSED_VIA_TIE, true);
+                    self.helped(m, friend, id, Help::Bed, t);
+                    return;
+                }
             }
         }
         // 2. A flat, alone or shared.
@@ -612,6 +661,7 @@ impl<'s> Sim<'s> {
                 leave_shelter(self);
                 self.spend(m, month_rent * h.deposit_months as f32, today);
                 self.move_house(m, Housing::RentAlone, t);
+                self.landlord_tie(m, id, t);
                 m.set(flag::HOUSED_VIA_TIE, false);
                 return;
             }
@@ -624,6 +674,7 @@ impl<'s> Sim<'s> {
                 leave_shelter(self);
                 self.spend(m, 0.5 * month_rent * h.deposit_months as f32, today);
                 self.move_house(m, Housing::RentShared, t);
+                self.landlord_tie(m, id, t);
                 m.set(flag::HOUSED_VIA_TIE, false);
                 let o = &mut self.agents[waiting as usize];
                 if o.housing == Housing::Shelter {
@@ -666,24 +717,63 @@ impl<'s> Sim<'s> {
         }
     }
 
-    /// A co-migrant tie in the same city who rents and so can offer a bed.
+    /// A co-migrant tie in the same city who rents and has room for a guest.
     fn friend_with_room(&self, id: u32, city: u8) -> Option<u32> {
-        if !self.sc.ties.enabled {
-            return None;
-        }
+        let max_guests = self.sc.social.max_guests;
         self.ties.of(MigrantId(id)).iter().find_map(|t| {
             if t.other == EXTERNAL {
                 return None;
             }
             let o = &self.agents[t.other as usize];
-            (o.status == Status::Present
-                && o.city == city
-                && matches!(o.housing, Housing::RentAlone | Housing::RentShared))
-            .then_some(t.other)
+            (self.can_host(o, city) && u32::from(o.guests) < max_guests).then_some(t.other)
         })
     }
 
+    fn can_host(&self, o: &Migrant, city: u8) -> bool {
+        o.status == Status::Present
+            && o.city == city
+            && matches!(o.housing, Housing::RentAlone | Housing::RentShared)
+    }
+
+    /// The landlord of a new flat may become a local tie, more readily where Russian is spoken.
+    fn landlord_tie(&mut self, m: &Migrant, id: u32, t: u16) {
+        if self.sc.ties.enabled {
+            let russian = self.sc.cities[m.city as usize].russian_speaking_share as f32;
+            if self.chance(self.sc.social.landlord_tie_prob as f32 * russian) {
+                self.ties
+                    .add_external(MigrantId(id), TieKind::Local, 120, t);
+            }
+        }
+    }
+
+    /// Whether help can flow along ties at all.
+    fn aid_possible(&self) -> bool {
+        self.sc.ties.enabled && self.sc.social.mutual_aid_enabled
+    }
+
+    /// Reciprocity: help is given freely (generalized, with probability `generalized_share`)
+    /// or only to those who do not owe too much already (balanced).
+    fn agrees_to_help(&mut self, m: &Migrant) -> bool {
+        let s = &self.sc.social;
+        self.chance(s.generalized_share as f32) || i64::from(m.owed) <= s.balanced_limit
+    }
+
+    /// Books a help event: the record of who owes whom, the ties' use, the day's count.
+    fn helped(&mut self, m: &mut Migrant, helper: u32, id: u32, kind: Help, t: u16) {
+        m.owed = m.owed.saturating_add(1);
+        let h = &mut self.agents[helper as usize];
+        h.owed = h.owed.saturating_sub(1);
+        self.ties.touch(MigrantId(id), helper, t);
+        self.ties.touch(MigrantId(helper), id, t);
+        self.record.help[kind as usize] += 1;
+    }
+
     fn move_house(&mut self, m: &mut Migrant, to: Housing, t: u16) {
+        if m.host != NONE {
+            let h = &mut self.agents[m.host as usize];
+            h.guests = h.guests.saturating_sub(1);
+            m.host = NONE;
+        }
         m.housing = to;
         m.housing_since = t;
     }
@@ -734,7 +824,7 @@ impl<'s> Sim<'s> {
             * intensity;
         // Referrals are looked up once a week per migrant (they read other migrants' state).
         let mut p_ref = 0.0;
-        if lb.referrals_enabled && sc.ties.enabled && (u32::from(t) + id) % 7 == 0 {
+        if lb.referrals_enabled && self.aid_possible() && (u32::from(t) + id) % 7 == 0 {
             let helpers = self
                 .ties
                 .of(MigrantId(id))
@@ -756,6 +846,7 @@ impl<'s> Sim<'s> {
                 city.wage_kzt_month as f32 * lb.profession_wage[m.profession as usize] as f32;
             m.local_kzt_day = wage / 30.0 * (0.8 + 0.4 * self.rng.random::<f32>());
             m.set(flag::JOB_VIA_TIE, u >= p_formal);
+            self.record.help[Help::Job as usize] += (u >= p_formal) as u32;
             if sc.ties.enabled {
                 self.ties
                     .add_external(MigrantId(id), TieKind::Local, 120, t);
@@ -790,12 +881,71 @@ impl<'s> Sim<'s> {
                 p == 0.0 || rng.random::<f32>() >= p
             });
         }
-        if self.chance(ti.chat_meeting_prob_per_day as f32) {
-            if let Some(other) = self.random_present_in(m.city) {
-                self.ties.link(me, MigrantId(other), 100, t);
-            }
+        self.online(m, id, today);
+        if sc.social.money_help_enabled && self.aid_possible() && m.strain > 0.7 {
+            self.ask_for_money(m, id, today);
         }
         self.ties.counts(me)
+    }
+
+    /// Online communities: joining open channels, invitations to closed chats through ties,
+    /// and chats that turn into meetings (new co-migrant ties).
+    fn online(&mut self, m: &mut Migrant, id: u32, today: &Today) {
+        let on = &self.sc.online;
+        if !on.enabled {
+            return;
+        }
+        let t = today.t;
+        if m.online & online::INFO_CHANNEL == 0 && self.chance(on.info_join_prob_per_day as f32) {
+            m.online |= online::INFO_CHANNEL;
+        }
+        // Invitations are looked up once a week (they read other migrants' state).
+        if m.online & online::COMMUNITY == 0 && (u32::from(t) + id) % 7 == 0 {
+            let members = self
+                .ties
+                .of(MigrantId(id))
+                .iter()
+                .filter(|tie| {
+                    tie.other != EXTERNAL
+                        && self.agents[tie.other as usize].online & online::COMMUNITY != 0
+                })
+                .count() as f32;
+            if self.chance(7.0 * on.community_invite_prob_per_day as f32 * members) {
+                m.online |= online::COMMUNITY;
+            }
+        }
+        let mut p = self.sc.ties.chat_meeting_prob_per_day as f32;
+        if m.online & online::COMMUNITY != 0 {
+            p *= on.community_meeting_multiplier as f32;
+        }
+        if self.chance(p) {
+            if let Some(other) = self.random_present_in(m.city) {
+                self.ties.link(MigrantId(id), MigrantId(other), 100, t);
+            }
+        }
+    }
+
+    /// A strained migrant asks a co-migrant tie with money to spare for a loan; the helper
+    /// pays it from their own tenge.
+    fn ask_for_money(&mut self, m: &mut Migrant, id: u32, today: &Today) {
+        let loan = self.sc.social.loan_kzt as f32;
+        if !self.chance(self.sc.social.loan_prob_per_day as f32) {
+            return;
+        }
+        let lender = self.ties.of(MigrantId(id)).iter().find_map(|tie| {
+            if tie.other == EXTERNAL {
+                return None;
+            }
+            let o = &self.agents[tie.other as usize];
+            (o.status == Status::Present && o.kzt > 4.0 * loan).then_some(tie.other)
+        });
+        if let Some(lender) = lender {
+            if self.agrees_to_help(m) {
+                self.agents[lender as usize].kzt -= loan;
+                m.kzt += loan;
+                self.helped(m, lender, id, Help::Money, today.t);
+            }
+        }
     }
 
     // ---- wellbeing --------------------------------------------------------------------
@@ -806,7 +956,8 @@ impl<'s> Sim<'s> {
             m.stress = 0.0;
             return;
         }
-        let therapy = if m.has(flag::THERAPY) {
+        // Online therapy reaches migrants through their ties in Russia (seed).
+        let therapy = if m.has(flag::THERAPY) && self.sc.social.transnational_support_enabled {
             wb.therapy_effect as f32
         } else {
             0.0
@@ -818,6 +969,9 @@ impl<'s> Sim<'s> {
             - wb.support_weight as f32 * f.support
             - therapy;
         m.stress += wb.adapt_rate as f32 * (target.clamp(0.0, 1.0) - m.stress);
+        if f.support > 0.0 && m.stress > 0.4 {
+            self.record.help[Help::Emotional as usize] += 1;
+        }
     }
 
     /// What weighs on a migrant today, each on a 0..1 scale: read once, used by wellbeing,
@@ -836,11 +990,27 @@ impl<'s> Sim<'s> {
             housing: m.housing.precarity(),
             job_loss: self.recent_job_loss(m, today),
             family: (tax as u8 as f32 * 0.7 + (ties[2] as f32 / 3.0).min(1.0) * 0.3).min(1.0),
-            support: ((ties[0] + ties[1]) as f32 / 4.0 + ties[2] as f32 / 8.0).min(1.0),
+            support: self.support(ties),
             local_ties: ((ties[0] + ties[1]) as f32 / 3.0).min(1.0),
             newcomer: self.newcomer[usize::from(days_here).min(self.newcomer.len() - 1)],
             afford: wealth(m, today.fx) >= self.cheapest_destination,
         }
+    }
+
+    /// Emotional support from ties, 0..1: co-migrants and locals (mutual aid) and ties at home.
+    fn support(&self, ties: [u8; 3]) -> f32 {
+        let s = &self.sc.social;
+        let near = if s.mutual_aid_enabled && s.emotional_support_enabled {
+            (ties[0] + ties[1]) as f32 / 4.0
+        } else {
+            0.0
+        };
+        let home = if s.transnational_support_enabled && s.emotional_support_enabled {
+            ties[2] as f32 / 8.0
+        } else {
+            0.0
+        };
+        (near + home).min(1.0)
     }
 
     /// 1 when the legal stay ends soon with no way to extend it, or has ended.
@@ -984,6 +1154,11 @@ impl<'s> Sim<'s> {
         dest: u8,
         t: u16,
     ) {
+        if m.host != NONE {
+            let h = &mut self.agents[m.host as usize];
+            h.guests = h.guests.saturating_sub(1);
+            m.host = NONE;
+        }
         m.status = status;
         m.reason = reason as u8;
         m.departed = t;
@@ -1024,7 +1199,7 @@ impl<'s> Sim<'s> {
         );
     }
 
-    fn count(&mut self, m: &Migrant, ties: [u8; 3]) {
+    fn count(&mut self, m: &Migrant, ties: [u8; 3], t: u16) {
         let r = &mut self.record;
         r.present += 1;
         r.integrated += m.has(flag::INTEGRATED) as u32;
@@ -1042,7 +1217,15 @@ impl<'s> Sim<'s> {
         }
         r.housed_via_tie += (m.has(flag::HOUSED_VIA_TIE) && m.housing.is_stable()) as u32;
         r.local_job += m.has_local_job() as u32;
-        r.job_via_tie += (m.has_local_job() && m.has(flag::JOB_VIA_TIE)) as u32;
+        r.online_info += (m.online & online::INFO_CHANNEL != 0) as u32;
+        r.online_community += (m.online & online::COMMUNITY != 0) as u32;
+        let via_tie = m.has_local_job() && m.has(flag::JOB_VIA_TIE);
+        r.job_via_tie += via_tie as u32;
+        if t.saturating_sub(m.arrival) >= LONG_STAYER_DAYS {
+            r.present_150d += 1;
+            r.long_stay_150d += m.legal.is_long_stay() as u32;
+            r.job_via_tie_150d += via_tie as u32;
+        }
     }
 
     #[inline]

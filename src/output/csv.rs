@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::engine::RunResult;
-use crate::model::agents::{Housing, Legal, Reason};
+use crate::model::agents::{Help, Housing, Legal, Reason};
 use crate::model::ties::TieKind;
 use crate::scenario::Scenario;
 use crate::stats::Summary;
@@ -45,7 +45,19 @@ pub fn daily(sc: &Scenario, runs: &[RunResult]) -> String {
             .map(|d| format!("moved_on_to_{}", d.name)),
     );
     header.extend(TieKind::NAMES.iter().map(|n| format!("ties_{n}")));
-    header.extend(["housed_via_tie", "local_job", "local_job_via_tie"].map(String::from));
+    header.extend(Help::NAMES.iter().map(|n| format!("help_{n}")));
+    header.extend(["online_info_members", "online_community_members"].map(String::from));
+    header.extend(
+        [
+            "housed_via_tie",
+            "local_job",
+            "local_job_via_tie",
+            "present_150d",
+            "long_stay_150d",
+            "local_job_via_tie_150d",
+        ]
+        .map(String::from),
+    );
     out.push_str(&header.join(","));
     out.push('\n');
     for run in runs {
@@ -71,7 +83,21 @@ pub fn daily(sc: &Scenario, runs: &[RunResult]) -> String {
                 };
                 let _ = write!(out, ",{}", round4(mean));
             }
-            for c in [r.housed_via_tie, r.local_job, r.job_via_tie] {
+            for c in r
+                .help
+                .into_iter()
+                .chain([r.online_info, r.online_community])
+            {
+                let _ = write!(out, ",{}", u64::from(c) * k);
+            }
+            for c in [
+                r.housed_via_tie,
+                r.local_job,
+                r.job_via_tie,
+                r.present_150d,
+                r.long_stay_150d,
+                r.job_via_tie_150d,
+            ] {
                 let _ = write!(out, ",{}", u64::from(c) * k);
             }
             out.push('\n');
@@ -187,4 +213,13 @@ fn quote(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// `network/edges_DATE.csv`: one row per tie, `source,target,kind,strength`.
+pub fn edges(edges: &[crate::engine::Edge]) -> String {
+    let mut out = String::from("source,target,kind,strength\n");
+    for e in edges {
+        let _ = writeln!(out, "{},{},{},{}", e.source, e.target, e.kind, e.strength);
+    }
+    out
 }

@@ -48,6 +48,9 @@ pub fn write_dir_atomically(
     fs::create_dir(&tmp)?;
     let result = (|| {
         for (file, bytes) in files {
+            if let Some(dir) = Path::new(file).parent() {
+                fs::create_dir_all(tmp.join(dir))?;
+            }
             let mut f = fs::File::create(tmp.join(file))?;
             f.write_all(bytes)?;
             f.sync_all()?;

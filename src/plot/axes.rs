@@ -213,7 +213,8 @@ impl Ranged for NumberAxis {
         if hint.weight().allow_light_points() {
             return Vec::new();
         }
-        self.inner.key_points(hint.max_num_points().min(self.ticks))
+        // The caller sized `ticks` for these labels; plotters' hint is sized for dates.
+        self.inner.key_points(self.ticks)
     }
 
     fn range(&self) -> Range<f64> {

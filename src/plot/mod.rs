@@ -131,7 +131,6 @@ pub fn plot_run(
     let mut written = Vec::new();
     let one_panel = |name: &str, title: &str, panel: &timeseries::TimePanel| {
         render::write_figure(out_dir, name, &theme, |area, theme| {
-            area.fill(&plotters::style::WHITE)?;
             let drawn = panel.draw(area, theme, opts.title(title), &events, EventLabels::Auto)?;
             Ok(drawn.shortfall)
         })
@@ -151,7 +150,6 @@ pub fn plot_run(
         "survival",
         &theme,
         |area, theme| {
-            area.fill(&plotters::style::WHITE)?;
             survival::draw(
                 &cohorts,
                 area,
@@ -180,7 +178,6 @@ fn social_capital(
     let theme = Theme::new(&opts.width, height);
     let lacked = std::cell::Cell::new((0, 0));
     render::write_figure(out_dir, "social_capital", &theme, |area, theme| {
-        area.fill(&plotters::style::WHITE)?;
         let top = match opts.title("Social capital") {
             Some(title) => parts::draw_title(area, theme, Some(&title), theme.pad)?,
             None => 0,
@@ -229,7 +226,6 @@ pub fn plot_comparison(
     let comparison = comparison::prepare(run_dirs)?;
     let theme = Theme::new(&opts.width, comparison::height_mm(&opts.width));
     render::write_figure(out_dir, "comparison", &theme, |area, theme| {
-        area.fill(&plotters::style::WHITE)?;
         comparison.draw(area, theme, opts.title("Outcomes by scenario"), &opts.width)
     })
 }

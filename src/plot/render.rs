@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea, SVGBackend};
+use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea, SVGBackend, WHITE};
 use resvg::{tiny_skia, usvg};
 
 use super::PlotError;
@@ -42,6 +42,7 @@ pub fn write_figure(
         let shortfall = {
             let root =
                 SVGBackend::with_string(&mut svg, (theme.width, theme.height)).into_drawing_area();
+            root.fill(&WHITE).map_err(|e| draw_error(e.to_string()))?;
             let shortfall = draw(&root, &theme).map_err(|e| draw_error(e.to_string()))?;
             root.present().map_err(|e| draw_error(e.to_string()))?;
             shortfall

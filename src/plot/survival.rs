@@ -62,7 +62,8 @@ pub fn draw(
         .draw(
             area,
             theme,
-            |ticks| NumberAxis::new(0.0..max_days, ticks),
+            // Day counts are narrower labels than dates: twice as many fit.
+            |ticks| NumberAxis::new(0.0..max_days, 2 * ticks),
             |chart| {
                 for (i, cohort) in cohorts.iter().enumerate() {
                     let xs: Vec<f64> = cohort.points.iter().map(|p| p.0).collect();

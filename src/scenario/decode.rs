@@ -82,6 +82,8 @@ fn decode_root(r: &Reader<'_>) -> Scenario {
         housing: section(r, "housing", housing),
         labour: section(r, "labour", labour),
         ties: section(r, "ties", ties),
+        social: section(r, "social", social),
+        online: section(r, "online", online),
         wellbeing: section(r, "wellbeing", wellbeing),
         decisions: section(r, "decisions", decisions),
         integration: section(r, "integration", integration),
@@ -367,6 +369,35 @@ fn ties(r: &Reader<'_>) -> Ties {
         decay_per_week: r.prob("decay_per_week"),
         chat_meeting_prob_per_day: r.prob("chat_meeting_prob_per_day"),
         bed_prob_per_day: r.prob("bed_prob_per_day"),
+    }
+}
+
+fn social(r: &Reader<'_>) -> Social {
+    Social {
+        mutual_aid_enabled: r.boolean("mutual_aid_enabled"),
+        information_enabled: r.boolean("information_enabled"),
+        info_speedup: r.nonneg("info_speedup"),
+        info_fraud_factor: r.prob("info_fraud_factor"),
+        money_help_enabled: r.boolean("money_help_enabled"),
+        loan_kzt: r.nonneg("loan_kzt"),
+        loan_prob_per_day: r.prob("loan_prob_per_day"),
+        emotional_support_enabled: r.boolean("emotional_support_enabled"),
+        generalized_share: r.prob("generalized_share"),
+        balanced_limit: r.int("balanced_limit", 0, 100),
+        max_guests: r.int("max_guests", 0, 50) as u32,
+        queue_tie_prob: r.prob("queue_tie_prob"),
+        landlord_tie_prob: r.prob("landlord_tie_prob"),
+        transnational_support_enabled: r.boolean("transnational_support_enabled"),
+    }
+}
+
+fn online(r: &Reader<'_>) -> Online {
+    Online {
+        enabled: r.boolean("enabled"),
+        info_join_prob_per_day: r.prob("info_join_prob_per_day"),
+        community_initial_share: r.prob("community_initial_share"),
+        community_invite_prob_per_day: r.prob("community_invite_prob_per_day"),
+        community_meeting_multiplier: r.nonneg("community_meeting_multiplier"),
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Scenario {
     pub housing: Housing,
     pub labour: Labour,
     pub ties: Ties,
+    pub social: Social,
+    pub online: Online,
     pub wellbeing: Wellbeing,
     pub decisions: Decisions,
     pub integration: Integration,
@@ -168,6 +170,33 @@ pub struct Ties {
     pub decay_per_week: f64,
     pub chat_meeting_prob_per_day: f64,
     pub bed_prob_per_day: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Social {
+    pub mutual_aid_enabled: bool,
+    pub information_enabled: bool,
+    pub info_speedup: f64,
+    pub info_fraud_factor: f64,
+    pub money_help_enabled: bool,
+    pub loan_kzt: f64,
+    pub loan_prob_per_day: f64,
+    pub emotional_support_enabled: bool,
+    pub generalized_share: f64,
+    pub balanced_limit: i64,
+    pub max_guests: u32,
+    pub queue_tie_prob: f64,
+    pub landlord_tie_prob: f64,
+    pub transnational_support_enabled: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Online {
+    pub enabled: bool,
+    pub info_join_prob_per_day: f64,
+    pub community_initial_share: f64,
+    pub community_invite_prob_per_day: f64,
+    pub community_meeting_multiplier: f64,
 }
 
 #[derive(Clone, Debug)]

@@ -1,0 +1,656 @@
+//! Calibration targets: observed figures on dates, read from a CSV file, and how the model
+//! computes each of them from a run.
+//!
+//! A target key names a quantity and usually ends with the date it refers to
+//! (`stock_in_kz_2022_10_04`); the `date` column says the same date (`2022-10-04`) or a month
+//! (`2023-03`, read on its 15th day). [`QUANTITIES`] is the one list of quantities the model
+//! can compute, with the sentence that documents each computation (the validation report
+//! prints it). Reading is strict: every problem of the file is reported at once as
+//! `path:line:col: message`, and a key the model cannot compute, or a date outside the run,
+//! is an input error. This module runs no simulation; it only reads a `RunResult`.
+
+use std::path::Path;
+
+use crate::calendar::Date;
+use crate::cli::Failure;
+use crate::engine::RunResult;
+use crate::model::observe::{DayRecord, LONG_STAYER_DAYS};
+use crate::scenario::Scenario;
+use crate::scenario::diag::{Diagnostic, Loc, SourceMap, did_you_mean};
+
+/// What a target measures. Counts are persons (agents × `arrivals.persons_per_agent`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    /// Present in Kazakhstan at the end of the day.
+    Stock,
+    /// Cumulative departures (returns and onward moves, transit included).
+    Exits,
+    /// Cumulative arrivals.
+    Arrivals,
+    /// Cumulative returns to Russia.
+    Returns,
+    /// Cumulative onward moves to third countries.
+    MovedOn,
+    /// Present and integrated.
+    Integrated,
+    /// Cumulative IINs issued.
+    IinIssued,
+    /// Among those present who arrived at least 150 days before: share with RVP or VNZh.
+    ShareLongStay,
+    /// Among those present who arrived at least 150 days before: share with a local job
+    /// found through a tie.
+    ShareJobViaTie,
+}
+
+/// Whether a quantity is a count of persons or a share in [0, 1].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Persons,
+    Share,
+}
+
+impl Unit {
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Persons => "persons",
+            Unit::Share => "share",
+        }
+    }
+}
+
+/// A quantity the model can compute: the key stem that names it in a targets file, its
+/// unit and how it is computed from `daily.csv` columns (the same numbers as `DayRecord`).
+pub struct QuantityInfo {
+    pub quantity: Quantity,
+    pub stem: &'static str,
+    pub unit: Unit,
+    pub computation: &'static str,
+}
+
+/// Every quantity a target may name. Keys are `<stem>` or `<stem>_<YYYY_MM_DD>`.
+pub const QUANTITIES: [QuantityInfo; 9] = [
+    QuantityInfo {
+        quantity: Quantity::Stock,
+        stem: "stock_in_kz",
+        unit: Unit::Persons,
+        computation: "`present` on the date: arrivals since the start still in Kazakhstan at the end of the day (transit migrants not yet gone included)",
+    },
+    QuantityInfo {
+        quantity: Quantity::Exits,
+        stem: "exits_cum",
+        unit: Unit::Persons,
+        computation: "`moved_on + returned` on the date: every departure since the start, transit and deportations included",
+    },
+    QuantityInfo {
+        quantity: Quantity::Arrivals,
+        stem: "arrivals_cum",
+        unit: Unit::Persons,
+        computation: "`arrived` on the date",
+    },
+    QuantityInfo {
+        quantity: Quantity::Returns,
+        stem: "returns_cum",
+        unit: Unit::Persons,
+        computation: "`returned` on the date (deportations included)",
+    },
+    QuantityInfo {
+        quantity: Quantity::MovedOn,
+        stem: "moved_on_cum",
+        unit: Unit::Persons,
+        computation: "`moved_on` on the date (transit included)",
+    },
+    QuantityInfo {
+        quantity: Quantity::Integrated,
+        stem: "integrated",
+        unit: Unit::Persons,
+        computation: "`integrated` on the date",
+    },
+    QuantityInfo {
+        quantity: Quantity::IinIssued,
+        stem: "iin_issued",
+        unit: Unit::Persons,
+        computation: "`iin_issued` on the date: IINs obtained since the start, by migrants who may have left since",
+    },
+    QuantityInfo {
+        quantity: Quantity::ShareLongStay,
+        stem: "share_long_stay_status_among_5plus_months",
+        unit: Unit::Share,
+        computation: "`long_stay_150d / present_150d` on the date: of those present who arrived at least 150 days before, the share holding an RVP or a VNZh",
+    },
+    QuantityInfo {
+        quantity: Quantity::ShareJobViaTie,
+        stem: "share_local_job_via_ties_among_5plus_months",
+        unit: Unit::Share,
+        computation: "`local_job_via_tie_150d / present_150d` on the date: of those present who arrived at least 150 days before, the share with a local job found through a tie",
+    },
+];
+
+/// The day of the month on which a target dated by a month (`2023-03`) is read.
+pub const MONTH_DAY: u8 = 15;
+
+impl Quantity {
+    pub fn info(self) -> &'static QuantityInfo {
+        QUANTITIES
+            .iter()
+            .find(|q| q.quantity == self)
+            .expect("every quantity is listed")
+    }
+
+    /// The first day on which the quantity is defined: a share among those present 150
+    /// days needs someone to have been present that long.
+    fn first_day(self) -> u32 {
+        match self {
+            Quantity::ShareLongStay | Quantity::ShareJobViaTie => u32::from(LONG_STAYER_DAYS),
+            _ => 0,
+        }
+    }
+
+    /// The quantity on one day of a run, in persons (counts) or as a share; a share with
+    /// nobody to count is NaN.
+    pub fn of(self, r: &DayRecord, persons_per_agent: u32) -> f64 {
+        let k = f64::from(persons_per_agent);
+        let share = |num: u32, den: u32| {
+            if den == 0 {
+                f64::NAN
+            } else {
+                f64::from(num) / f64::from(den)
+            }
+        };
+        match self {
+            Quantity::Stock => f64::from(r.present) * k,
+            Quantity::Exits => (f64::from(r.moved_on) + f64::from(r.returned)) * k,
+            Quantity::Arrivals => f64::from(r.arrived) * k,
+            Quantity::Returns => f64::from(r.returned) * k,
+            Quantity::MovedOn => f64::from(r.moved_on) * k,
+            Quantity::Integrated => f64::from(r.integrated) * k,
+            Quantity::IinIssued => f64::from(r.iin_issued) * k,
+            Quantity::ShareLongStay => share(r.long_stay_150d, r.present_150d),
+            Quantity::ShareJobViaTie => share(r.job_via_tie_150d, r.present_150d),
+        }
+    }
+}
+
+/// One observed figure with its band.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub key: String,
+    pub quantity: Quantity,
+    /// The date as written (`2022-10-04` or `2023-03`).
+    pub date_text: String,
+    /// The day the model is read on (the 15th for a month).
+    pub date: Date,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    date_loc: Loc,
+}
+
+impl Target {
+    pub fn unit(&self) -> Unit {
+        self.quantity.info().unit
+    }
+
+    /// The target's quantity in a run of `sc` (which must include the date).
+    pub fn observe(&self, sc: &Scenario, run: &RunResult) -> f64 {
+        let day = sc.day_of(self.date) as usize;
+        self.quantity
+            .of(&run.days[day], sc.arrivals.persons_per_agent)
+    }
+
+    /// The deviation of a simulated value from the observed one in units of the band on
+    /// its side: 0 at the observed value, ±1 at the band's edges. NaN stays NaN.
+    pub fn scaled_deviation(&self, simulated: f64) -> f64 {
+        if simulated >= self.value {
+            (simulated - self.value) / (self.high - self.value)
+        } else {
+            (simulated - self.value) / (self.value - self.low)
+        }
+    }
+
+    /// Whether a value lies within the band (edges included).
+    pub fn inside(&self, x: f64) -> bool {
+        x >= self.low && x <= self.high
+    }
+}
+
+/// The targets of one file, in file order.
+#[derive(Clone, Debug)]
+pub struct Targets {
+    pub path: String,
+    /// The file's text (its fingerprint is part of a calibration checkpoint).
+    pub text: String,
+    pub list: Vec<Target>,
+    sources: SourceMap,
+}
+
+const REQUIRED: [&str; 6] = ["key", "date", "value", "low", "high", "unit"];
+
+impl Targets {
+    /// Reads a targets file; a missing file or any problem in it is bad input (exit 2).
+    pub fn read(path: &Path) -> Result<Targets, Failure> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Input(format!("cannot read targets `{}`: {e}", path.display())))?;
+        Targets::parse(&path.display().to_string(), &text)
+    }
+
+    /// Parses targets from CSV text; `name` is used in messages.
+    pub fn parse(name: &str, text: &str) -> Result<Targets, Failure> {
+        let mut sources = SourceMap::default();
+        let src = sources.add(name.to_string(), text.to_string());
+        let fail = |sources: &SourceMap, d: Vec<Diagnostic>| {
+            Failure::Input(
+                d.iter()
+                    .map(|x| x.render(sources))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        };
+        let records = parse_csv(text).map_err(|(at, msg)| {
+            fail(&sources, vec![Diagnostic::at(Loc::new(src, at..at), msg)])
+        })?;
+        let Some((header, rows)) = records.split_first() else {
+            return Err(fail(
+                &sources,
+                vec![Diagnostic::at(
+                    Loc::new(src, 0..0),
+                    format!("empty targets file; expected a header {}", REQUIRED.join(",")),
+                )],
+            ));
+        };
+        let mut problems = Vec::new();
+        let mut col = [0usize; 6];
+        for (i, name) in REQUIRED.iter().enumerate() {
+            match header.iter().position(|c| c.text.trim() == *name) {
+                Some(j) => col[i] = j,
+                None => problems.push(Diagnostic::at(
+                    Loc::new(src, header[0].start..header[0].start),
+                    format!(
+                        "the header lacks the column `{name}` (required: {})",
+                        REQUIRED.join(", ")
+                    ),
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(fail(&sources, problems));
+        }
+        let mut list: Vec<Target> = Vec::new();
+        for row in rows {
+            let at = |i: usize| -> Loc {
+                match row.get(col[i]) {
+                    Some(c) => Loc::new(src, c.start..c.start + c.text.len()),
+                    None => {
+                        let last = row.last().expect("a record has a cell");
+                        let end = last.start + last.text.len();
+                        Loc::new(src, end..end)
+                    }
+                }
+            };
+            let cell = |i: usize| row.get(col[i]).map_or("", |c| c.text.trim());
+            if row.len() < header.len() {
+                problems.push(Diagnostic::at(
+                    at(0),
+                    format!(
+                        "this row has {} columns, the header {}",
+                        row.len(),
+                        header.len()
+                    ),
+                ));
+                continue;
+            }
+            let n = problems.len();
+            let key = cell(0).to_string();
+            let quantity = match quantity_of_key(&key) {
+                Ok((q, _)) => Some(q),
+                Err(msg) => {
+                    problems.push(Diagnostic::at(at(0), msg));
+                    None
+                }
+            };
+            if list.iter().any(|t| t.key == key) {
+                problems.push(Diagnostic::at(at(0), format!("duplicate target `{key}`")));
+            }
+            let date_text = cell(1).to_string();
+            let date = match parse_target_date(&date_text) {
+                Some(d) => Some(d),
+                None => {
+                    problems.push(Diagnostic::at(
+                        at(1),
+                        format!(
+                            "`date` must be a date (2022-10-04) or a month (2023-03), found \"{date_text}\""
+                        ),
+                    ));
+                    None
+                }
+            };
+            if let (Ok((_, Some(suffix))), Some(_)) = (quantity_of_key(&key), date) {
+                if suffix != date_text {
+                    problems.push(Diagnostic::at(
+                        at(1),
+                        format!(
+                            "`date` {date_text} differs from the date in the key `{key}` ({suffix})"
+                        ),
+                    ));
+                }
+            }
+            let mut number = |i: usize| -> f64 {
+                match cell(i).parse::<f64>() {
+                    Ok(x) if x.is_finite() => x,
+                    _ => {
+                        problems.push(Diagnostic::at(
+                            at(i),
+                            format!("`{}` must be a number, found \"{}\"", REQUIRED[i], cell(i)),
+                        ));
+                        f64::NAN
+                    }
+                }
+            };
+            let (value, low, high) = (number(2), number(3), number(4));
+            if let Some(q) = quantity {
+                let unit = q.info().unit;
+                if cell(5) != unit.name() {
+                    problems.push(Diagnostic::at(
+                        at(5),
+                        format!(
+                            "`{key}` is measured in {}, but the unit says \"{}\"",
+                            unit.name(),
+                            cell(5)
+                        ),
+                    ));
+                }
+                if unit == Unit::Share {
+                    for (i, x) in [(2, value), (3, low), (4, high)] {
+                        if !(0.0..=1.0).contains(&x) && x.is_finite() {
+                            problems.push(Diagnostic::at(
+                                at(i),
+                                format!("a share must be in [0, 1], found {x}"),
+                            ));
+                        }
+                    }
+                }
+            }
+            if value.is_finite() && low.is_finite() && high.is_finite() {
+                if !(low < value && value < high) {
+                    problems.push(Diagnostic::at(
+                        at(3),
+                        format!(
+                            "the band must hold the value strictly inside: low < value < high, found {low} < {value} < {high}"
+                        ),
+                    ));
+                }
+            }
+            if problems.len() == n {
+                list.push(Target {
+                    key,
+                    quantity: quantity.expect("checked"),
+                    date_text,
+                    date: date.expect("checked"),
+                    value,
+                    low,
+                    high,
+                    date_loc: at(1),
+                });
+            }
+        }
+        if rows.is_empty() {
+            problems.push(Diagnostic::at(
+                Loc::new(src, text.len()..text.len()),
+                "no targets after the header",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(fail(&sources, problems));
+        }
+        Ok(Targets {
+            path: name.to_string(),
+            text: text.to_string(),
+            list,
+            sources,
+        })
+    }
+
+    /// Checks that the run of `sc` can compute every target: its date is in the run, and a
+    /// share among those present five months is asked for at least 150 days after the start.
+    pub fn check_run(&self, sc: &Scenario) -> Result<(), Failure> {
+        let mut problems = Vec::new();
+        for t in &self.list {
+            if t.date < sc.start || t.date > sc.end {
+                problems.push(Diagnostic::at(
+                    t.date_loc,
+                    format!(
+                        "target `{}` is read on {}, outside the run ({} to {})",
+                        t.key, t.date, sc.start, sc.end
+                    ),
+                ));
+            } else if sc.day_of(t.date) < t.quantity.first_day() {
+                let first = sc.start.add_days(i64::from(t.quantity.first_day()));
+                problems.push(Diagnostic::at(
+                    t.date_loc,
+                    format!(
+                        "target `{}` is read on {}, but nobody has been present {} days before {first}",
+                        t.key, t.date, LONG_STAYER_DAYS
+                    ),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure::Input(
+                problems
+                    .iter()
+                    .map(|d| d.render(&self.sources))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ))
+        }
+    }
+
+    /// The latest day any target is read on.
+    pub fn last_date(&self) -> Date {
+        self.list.iter().map(|t| t.date).max().expect("at least one target")
+    }
+
+    /// Shortens a scenario's run to end on the last target date, when it ended later: no
+    /// target needs later days, and the model never looks ahead, so the figures up to that
+    /// day follow the same distribution (not the same bits: fewer agents are drawn).
+    pub fn shorten(&self, sc: &mut Scenario) {
+        let last = self.last_date();
+        if last >= sc.start && last < sc.end {
+            sc.end = last;
+        }
+    }
+
+    /// Every target's quantity in one run, in file order.
+    pub fn observe(&self, sc: &Scenario, run: &RunResult) -> Vec<f64> {
+        self.list.iter().map(|t| t.observe(sc, run)).collect()
+    }
+
+    /// The distance between simulated values and the targets: the root mean square of the
+    /// band-scaled deviations ([`Target::scaled_deviation`]). Every value inside its band
+    /// gives a distance of at most 1 (not conversely); a NaN value gives infinity.
+    pub fn distance(&self, simulated: &[f64]) -> f64 {
+        let mut sum = 0.0;
+        for (t, x) in self.list.iter().zip(simulated) {
+            let z = t.scaled_deviation(*x);
+            if !z.is_finite() {
+                return f64::INFINITY;
+            }
+            sum += z * z;
+        }
+        (sum / self.list.len() as f64).sqrt()
+    }
+}
+
+/// The quantity a key names and the date in the key, if any (as `YYYY-MM-DD` or `YYYY-MM`).
+fn quantity_of_key(key: &str) -> Result<(Quantity, Option<String>), String> {
+    for q in &QUANTITIES {
+        if key == q.stem {
+            return Ok((q.quantity, None));
+        }
+        if let Some(rest) = key.strip_prefix(q.stem).and_then(|r| r.strip_prefix('_')) {
+            let dashed = rest.replace('_', "-");
+            if parse_target_date(&dashed).is_some() {
+                return Ok((q.quantity, Some(dashed)));
+            }
+        }
+    }
+    // Suggest from the key without a trailing date.
+    let stem: Vec<&str> = key.split('_').collect();
+    let cut = stem
+        .iter()
+        .rposition(|p| !p.chars().all(|c| c.is_ascii_digit()))
+        .map_or(0, |i| i + 1);
+    let bare = stem[..cut].join("_");
+    let mut msg = format!("the model cannot compute target `{key}`");
+    if let Some(s) = did_you_mean(&bare, QUANTITIES.iter().map(|q| q.stem)) {
+        msg.push_str(&format!("; did you mean `{s}`?"));
+    } else {
+        let all: Vec<&str> = QUANTITIES.iter().map(|q| q.stem).collect();
+        msg.push_str(&format!(
+            "; a key is one of {} followed by an optional _YYYY_MM_DD",
+            all.join(", ")
+        ));
+    }
+    Err(msg)
+}
+
+/// A target date: `YYYY-MM-DD`, or `YYYY-MM` read on the 15th.
+fn parse_target_date(s: &str) -> Option<Date> {
+    if s.len() == 7 {
+        let (y, m) = s.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 {
+            return None;
+        }
+        return Date::new(y.parse().ok()?, m.parse().ok()?, MONTH_DAY);
+    }
+    Date::parse(s)
+}
+
+/// One CSV cell and the byte offset where its text starts.
+#[derive(Debug)]
+struct Cell {
+    text: String,
+    start: usize,
+}
+
+/// A small RFC 4180 reader that remembers where each cell starts, for located messages.
+/// Quoted cells may hold commas, doubled quotes and newlines; blank lines are skipped.
+fn parse_csv(text: &str) -> Result<Vec<Vec<Cell>>, (usize, String)> {
+    let bytes = text.as_bytes();
+    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut records = Vec::new();
+    let mut record: Vec<Cell> = Vec::new();
+    loop {
+        // At the start of a cell.
+        let start = i;
+        let mut cell = String::new();
+        if i < bytes.len() && bytes[i] == b'"' {
+            let open = i;
+            i += 1;
+            loop {
+                match text[i..].find('"') {
+                    None => return Err((open, "unterminated quoted cell".to_string())),
+                    Some(k) => {
+                        cell.push_str(&text[i..i + k]);
+                        i += k + 1;
+                        if i < bytes.len() && bytes[i] == b'"' {
+                            cell.push('"');
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            if i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r') {
+                return Err((i, "unexpected character after a closing quote".to_string()));
+            }
+            record.push(Cell {
+                text: cell,
+                start: start + 1,
+            });
+        } else {
+            let end = text[i..]
+                .find([',', '\n', '\r'])
+                .map_or(bytes.len(), |k| i + k);
+            record.push(Cell {
+                text: text[i..end].to_string(),
+                start,
+            });
+            i = end;
+        }
+        // After a cell: a comma, a line end or the end of the text.
+        if i < bytes.len() && bytes[i] == b',' {
+            i += 1;
+            continue;
+        }
+        if i < bytes.len() && bytes[i] == b'\r' {
+            i += 1;
+        }
+        if i < bytes.len() && bytes[i] == b'\n' {
+            i += 1;
+        }
+        let blank = record.len() == 1 && record[0].text.trim().is_empty();
+        if !blank {
+            records.push(std::mem::take(&mut record));
+        } else {
+            record.clear();
+        }
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_keep_quotes_commas_and_positions() {
+        let r = parse_csv("a,\"b, \"\"c\"\"\",d\r\n\n1,2,3").unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0][1].text, "b, \"c\"");
+        assert_eq!(r[0][1].start, 3);
+        assert_eq!(r[0][2].text, "d");
+        assert_eq!(r[1][2].text, "3");
+        assert_eq!(r[1][2].start, "a,\"b, \"\"c\"\"\",d\r\n\n1,2,".len());
+        assert!(parse_csv("a,\"b").is_err());
+    }
+
+    #[test]
+    fn keys_name_quantities_and_dates() {
+        let (q, d) = quantity_of_key("stock_in_kz_2022_11_29").unwrap();
+        assert_eq!(q, Quantity::Stock);
+        assert_eq!(d.as_deref(), Some("2022-11-29"));
+        let (q, d) = quantity_of_key("share_long_stay_status_among_5plus_months").unwrap();
+        assert_eq!(q, Quantity::ShareLongStay);
+        assert_eq!(d, None);
+        let e = quantity_of_key("stock_in_kaz_2022_11_29").unwrap_err();
+        assert!(e.contains("did you mean `stock_in_kz`"), "{e}");
+        assert!(quantity_of_key("stock_in_kz_2022_13_01").is_err());
+    }
+
+    #[test]
+    fn a_month_is_read_on_its_fifteenth() {
+        assert_eq!(parse_target_date("2023-03"), Date::new(2023, 3, 15));
+        assert_eq!(parse_target_date("2023-03-02"), Date::new(2023, 3, 2));
+        assert_eq!(parse_target_date("2023-3"), None);
+    }
+
+    #[test]
+    fn deviations_are_scaled_by_the_band_on_their_side() {
+        let t = Targets::parse(
+            "t.csv",
+            "key,date,value,low,high,unit\nstock_in_kz_2022_10_04,2022-10-04,50,40,70,persons\n",
+        )
+        .unwrap();
+        let t0 = &t.list[0];
+        assert_eq!(t0.scaled_deviation(70.0), 1.0);
+        assert_eq!(t0.scaled_deviation(45.0), -0.5);
+        assert_eq!(t.distance(&[60.0]), 0.5);
+        assert_eq!(t.distance(&[f64::NAN]), f64::INFINITY);
+    }
+}
