@@ -47,6 +47,11 @@ pub enum Command {
         #[arg(long)]
         title: bool,
     },
+    /// Run replicates of a scenario and compare them with observed figures (the fit table).
+    Validate(crate::calibrate::ValidateArgs),
+    /// Calibrate free parameters to observed figures by ABC-SMC; write the posterior, a
+    /// calibrated scenario and its fit table.
+    Calibrate(crate::calibrate::CalibrateArgs),
     /// Write the end-of-run outcomes of run directories as LaTeX and Markdown tables.
     Table {
         #[arg(required = true)]
@@ -55,6 +60,13 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Run a parameter sweep (a sweep file: base scenario, parameters, design), crash-safe
+    /// and resumable, on all cores or as one shard of a cluster job.
+    Sweep(crate::sweep::SweepArgs),
+    /// Join the finished shards of a sweep, checking that every run is there exactly once.
+    Merge(crate::sweep::MergeArgs),
+    /// Sobol or Morris sensitivity indices of a finished sweep, into DIR/sensitivity.csv.
+    Analyze(crate::sweep::AnalyzeArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -119,6 +131,11 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
             title,
         } => plot(&dirs, out, single_column, title),
         Command::Table { dirs, out } => table(&dirs, out),
+        Command::Validate(args) => crate::calibrate::validate(args),
+        Command::Calibrate(args) => crate::calibrate::calibrate(args),
+        Command::Sweep(args) => crate::sweep::sweep(args),
+        Command::Merge(args) => crate::sweep::merge(args),
+        Command::Analyze(args) => crate::sweep::analyze(args),
     }
 }
 

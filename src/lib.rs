@@ -2,6 +2,7 @@
 //! after the mobilization of 2022-09-21. See ARCHITECTURE.md for a map of the code.
 
 pub mod calendar;
+pub mod calibrate;
 pub mod cli;
 pub mod engine;
 pub mod model;
@@ -10,4 +11,5 @@ pub mod plot;
 pub mod progress;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 pub mod table;

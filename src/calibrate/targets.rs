@@ -228,8 +228,9 @@ const REQUIRED: [&str; 6] = ["key", "date", "value", "low", "high", "unit"];
 impl Targets {
     /// Reads a targets file; a missing file or any problem in it is bad input (exit 2).
     pub fn read(path: &Path) -> Result<Targets, Failure> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::Input(format!("cannot read targets `{}`: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::Input(format!("cannot read targets `{}`: {e}", path.display()))
+        })?;
         Targets::parse(&path.display().to_string(), &text)
     }
 
@@ -253,7 +254,10 @@ impl Targets {
                 &sources,
                 vec![Diagnostic::at(
                     Loc::new(src, 0..0),
-                    format!("empty targets file; expected a header {}", REQUIRED.join(",")),
+                    format!(
+                        "empty targets file; expected a header {}",
+                        REQUIRED.join(",")
+                    ),
                 )],
             ));
         };
@@ -448,7 +452,11 @@ impl Targets {
 
     /// The latest day any target is read on.
     pub fn last_date(&self) -> Date {
-        self.list.iter().map(|t| t.date).max().expect("at least one target")
+        self.list
+            .iter()
+            .map(|t| t.date)
+            .max()
+            .expect("at least one target")
     }
 
     /// Shortens a scenario's run to end on the last target date, when it ended later: no

@@ -805,52 +805,91 @@ impl<'s> Sim<'s> {
                 m.local_kzt_day = 0.0;
                 m.job_lost = t;
                 m.set(flag::JOB_VIA_TIE, false);
+            } else if lb.referrals_enabled && self.aid_possible() {
+                self.refer_a_job(m, id, t);
             }
             return;
         }
-        let city = &sc.cities[m.city as usize];
-        let intensity = if m.has_remote_job() { 0.3 } else { 1.0 };
-        let lang = (city.russian_speaking_share as f32
-            + if m.has(flag::KAZAKH) {
-                lb.kazakh_bonus as f32
-            } else {
-                0.0
-            })
-        .min(1.0);
-        let p_formal = lb.local_job_prob_per_day as f32
+        let intensity = search_intensity(m);
+        let p_formal = self.formal_job_rate(m) * intensity;
+        // Locals (colleagues, hosts, landlords) refer jobs too; co-migrants with a job refer
+        // them from their side (`refer_a_job`).
+        let p_ref = if lb.referrals_enabled && self.aid_possible() {
+            lb.referral_prob_per_tie as f32
+                * f32::from(self.ties.counts(MigrantId(id))[TieKind::Local as usize])
+                * intensity
+        } else {
+            0.0
+        };
+        let u = self.rng.random::<f32>();
+        if u < p_formal + p_ref {
+            self.take_local_job(m, id, u >= p_formal, t);
+        }
+    }
+
+    /// Daily chance of finding a local job by formal search: demand for the profession in
+    /// the city, and language.
+    fn formal_job_rate(&self, m: &Migrant) -> f32 {
+        let lb = &self.sc.labour;
+        let city = &self.sc.cities[m.city as usize];
+        let kazakh = if m.has(flag::KAZAKH) {
+            lb.kazakh_bonus as f32
+        } else {
+            0.0
+        };
+        let lang = (city.russian_speaking_share as f32 + kazakh).min(1.0);
+        lb.local_job_prob_per_day as f32
             * lb.profession_demand[m.profession as usize] as f32
             * city.labour_demand as f32
             * lang
-            * intensity;
-        // Referrals are looked up once a week per migrant (they read other migrants' state).
-        let mut p_ref = 0.0;
-        if lb.referrals_enabled && self.aid_possible() && (u32::from(t) + id) % 7 == 0 {
-            let helpers = self
-                .ties
-                .of(MigrantId(id))
-                .iter()
-                .filter(|tie| match tie.kind {
-                    TieKind::Local => true,
-                    TieKind::CoMigrant => {
-                        let o = &self.agents[tie.other as usize];
-                        o.status == Status::Present && o.city == m.city && o.has_local_job()
-                    }
-                    TieKind::Transnational => false,
-                })
-                .count() as f32;
-            p_ref = 7.0 * lb.referral_prob_per_tie as f32 * helpers * intensity;
+    }
+
+    /// A migrant with a local job passes an opening to a co-migrant tie in the same city who
+    /// has none: at `referral_prob_per_tie` per tie and day. Pushed from the helper's side,
+    /// so only a referral that happens reads another migrant's state.
+    fn refer_a_job(&mut self, m: &Migrant, id: u32, t: u16) {
+        let n = self.ties.counts(MigrantId(id))[TieKind::CoMigrant as usize];
+        if n == 0 || !self.chance(self.sc.labour.referral_prob_per_tie as f32 * f32::from(n)) {
+            return;
         }
-        let u = self.rng.random::<f32>();
-        if u < p_formal + p_ref {
-            let wage =
-                city.wage_kzt_month as f32 * lb.profession_wage[m.profession as usize] as f32;
-            m.local_kzt_day = wage / 30.0 * (0.8 + 0.4 * self.rng.random::<f32>());
-            m.set(flag::JOB_VIA_TIE, u >= p_formal);
-            self.record.help[Help::Job as usize] += (u >= p_formal) as u32;
-            if sc.ties.enabled {
-                self.ties
-                    .add_external(MigrantId(id), TieKind::Local, 120, t);
+        let k = self.rng.random_range(0..usize::from(n));
+        let Some(other) = self
+            .ties
+            .of(MigrantId(id))
+            .iter()
+            .filter(|x| x.kind == TieKind::CoMigrant)
+            .nth(k)
+            .map(|x| x.other)
+        else {
+            return;
+        };
+        let mut o = self.agents[other as usize];
+        if o.status == Status::Present
+            && o.city == m.city
+            && !o.has_local_job()
+            && !o.has(flag::TRANSIT)
+        {
+            // The referred migrant takes it as eagerly as they search.
+            if self.chance(search_intensity(&o)) {
+                self.take_local_job(&mut o, other, true, t);
+                self.agents[other as usize] = o;
+                self.ties.touch(MigrantId(id), other, t);
+                self.ties.touch(MigrantId(other), id, t);
             }
+        }
+    }
+
+    fn take_local_job(&mut self, m: &mut Migrant, id: u32, via_tie: bool, t: u16) {
+        let lb = &self.sc.labour;
+        let city = &self.sc.cities[m.city as usize];
+        let wage = city.wage_kzt_month as f32 * lb.profession_wage[m.profession as usize] as f32;
+        m.local_kzt_day = wage / 30.0 * (0.8 + 0.4 * self.rng.random::<f32>());
+        m.set(flag::JOB_VIA_TIE, via_tie);
+        self.record.help[Help::Job as usize] += via_tie as u32;
+        if self.sc.ties.enabled {
+            // A colleague: a local tie.
+            self.ties
+                .add_external(MigrantId(id), TieKind::Local, 120, t);
         }
     }
 
@@ -899,19 +938,22 @@ impl<'s> Sim<'s> {
         if m.online & online::INFO_CHANNEL == 0 && self.chance(on.info_join_prob_per_day as f32) {
             m.online |= online::INFO_CHANNEL;
         }
-        // Invitations are looked up once a week (they read other migrants' state).
-        if m.online & online::COMMUNITY == 0 && (u32::from(t) + id) % 7 == 0 {
-            let members = self
-                .ties
-                .of(MigrantId(id))
-                .iter()
-                .filter(|tie| {
-                    tie.other != EXTERNAL
-                        && self.agents[tie.other as usize].online & online::COMMUNITY != 0
-                })
-                .count() as f32;
-            if self.chance(7.0 * on.community_invite_prob_per_day as f32 * members) {
-                m.online |= online::COMMUNITY;
+        // Members invite co-migrant ties into their closed chat, at
+        // `community_invite_prob_per_day` per tie and day; pushed from the member's side.
+        if m.online & online::COMMUNITY != 0 {
+            let n = self.ties.counts(MigrantId(id))[TieKind::CoMigrant as usize];
+            if n > 0 && self.chance(on.community_invite_prob_per_day as f32 * f32::from(n)) {
+                let k = self.rng.random_range(0..usize::from(n));
+                let invited = self
+                    .ties
+                    .of(MigrantId(id))
+                    .iter()
+                    .filter(|x| x.kind == TieKind::CoMigrant)
+                    .nth(k)
+                    .map(|x| x.other);
+                if let Some(other) = invited {
+                    self.agents[other as usize].online |= online::COMMUNITY;
+                }
             }
         }
         let mut p = self.sc.ties.chat_meeting_prob_per_day as f32;
@@ -1232,6 +1274,11 @@ impl<'s> Sim<'s> {
     fn chance(&mut self, p: f32) -> bool {
         p > 0.0 && self.rng.random::<f32>() < p
     }
+}
+
+/// How eagerly a migrant looks for a local job: less while a remote job pays.
+fn search_intensity(m: &Migrant) -> f32 {
+    if m.has_remote_job() { 0.3 } else { 1.0 }
 }
 
 /// Money a migrant can reach now, in KZT (tenge plus rubles at today's rate).

@@ -47,7 +47,9 @@ const EMPTY: Tie = Tie {
 
 pub struct TieStore {
     capacity: usize,
-    count: Vec<u8>,
+    /// Per migrant: ties of each kind (`TieKind` order), then the total. Kept up to date
+    /// on every change so counting costs nothing in the daily step.
+    count: Vec<[u8; 4]>,
     slots: Vec<Tie>,
 }
 
@@ -55,7 +57,7 @@ impl TieStore {
     pub fn new(agents: usize, capacity: usize) -> TieStore {
         TieStore {
             capacity,
-            count: vec![0; agents],
+            count: vec![[0; 4]; agents],
             slots: vec![EMPTY; agents * capacity],
         }
     }
@@ -64,23 +66,21 @@ impl TieStore {
     pub fn of(&self, id: MigrantId) -> &[Tie] {
         let i = id.0 as usize;
         let base = i * self.capacity;
-        &self.slots[base..base + self.count[i] as usize]
+        &self.slots[base..base + self.count[i][3] as usize]
     }
 
     #[inline]
     pub fn of_mut(&mut self, id: MigrantId) -> &mut [Tie] {
         let i = id.0 as usize;
         let base = i * self.capacity;
-        &mut self.slots[base..base + self.count[i] as usize]
+        &mut self.slots[base..base + self.count[i][3] as usize]
     }
 
     /// Number of ties of each kind.
+    #[inline]
     pub fn counts(&self, id: MigrantId) -> [u8; 3] {
-        let mut c = [0u8; 3];
-        for t in self.of(id) {
-            c[t.kind as usize] += 1;
-        }
-        c
+        let c = self.count[id.0 as usize];
+        [c[0], c[1], c[2]]
     }
 
     /// Adds a tie on one end. A full list replaces its weakest tie if the new one is
@@ -88,7 +88,7 @@ impl TieStore {
     fn push(&mut self, id: MigrantId, tie: Tie) -> bool {
         let i = id.0 as usize;
         let base = i * self.capacity;
-        let n = self.count[i] as usize;
+        let n = self.count[i][3] as usize;
         if tie.other != EXTERNAL
             && self.slots[base..base + n]
                 .iter()
@@ -98,7 +98,8 @@ impl TieStore {
         }
         if n < self.capacity {
             self.slots[base + n] = tie;
-            self.count[i] += 1;
+            self.count[i][3] += 1;
+            self.count[i][tie.kind as usize] += 1;
             return true;
         }
         let (weakest, w) = self.slots[base..base + n]
@@ -114,6 +115,8 @@ impl TieStore {
             self.remove_pointing(MigrantId(w.other), id);
         }
         self.slots[base + weakest] = tie;
+        self.count[i][w.kind as usize] -= 1;
+        self.count[i][tie.kind as usize] += 1;
         true
     }
 
@@ -165,17 +168,19 @@ impl TieStore {
     pub fn retain(&mut self, id: MigrantId, mut keep: impl FnMut(&Tie) -> bool) {
         let i = id.0 as usize;
         let base = i * self.capacity;
-        let mut n = self.count[i] as usize;
+        let mut n = self.count[i][3] as usize;
         let mut k = 0;
         while k < n {
-            if keep(&self.slots[base + k]) {
+            let t = self.slots[base + k];
+            if keep(&t) {
                 k += 1;
             } else {
                 self.slots[base + k] = self.slots[base + n - 1];
+                self.count[i][t.kind as usize] -= 1;
                 n -= 1;
             }
         }
-        self.count[i] = n as u8;
+        self.count[i][3] = n as u8;
     }
 
     /// Drops one end of each co-migrant tie for which `keep` says no, and the other end too.
@@ -183,14 +188,15 @@ impl TieStore {
         let i = id.0 as usize;
         let base = i * self.capacity;
         let mut k = 0;
-        while k < self.count[i] as usize {
+        while k < self.count[i][3] as usize {
             let t = self.slots[base + k];
             if keep(&t) {
                 k += 1;
             } else {
-                let n = self.count[i] as usize;
+                let n = self.count[i][3] as usize;
                 self.slots[base + k] = self.slots[base + n - 1];
-                self.count[i] -= 1;
+                self.count[i][3] -= 1;
+                self.count[i][t.kind as usize] -= 1;
                 if t.other != EXTERNAL {
                     self.remove_pointing(MigrantId(t.other), id);
                 }

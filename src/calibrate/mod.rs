@@ -1,0 +1,480 @@
+//! Calibration and validation against observed figures: `relocant validate` and
+//! `relocant calibrate`.
+//!
+//! - `targets` reads the observed figures (CSV) and computes each from a run;
+//! - `fit` builds the fit table (observed value and band beside the simulated mean and 90%
+//!   interval);
+//! - `params` reads the free parameters and their priors (`PARAMS.toml`);
+//! - `abc` is the ABC-SMC sampler, which knows nothing of the model;
+//! - `checkpoint` saves each generation so a calibration can be resumed;
+//! - `report` writes the calibrated scenario and the Markdown validation report.
+//!
+//! This module drives the engine like `relocant run` does: the model sees only validated
+//! `Scenario`s. It never changes a simulated number to match a target; the fit table is
+//! computed from runs. Calibration runs are cut at the last target date
+//! ([`targets::Targets::shorten`]) and may use a scaled population (`abc.persons_per_agent`).
+
+pub mod abc;
+pub mod checkpoint;
+pub mod fit;
+pub mod params;
+pub mod report;
+pub mod targets;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crate::cli::{self, Failure};
+use crate::engine;
+use crate::output;
+use crate::progress::Progress;
+use crate::scenario::{self, Scenario, Source, decode, diag::SourceMap, doc};
+use fit::FitTable;
+use params::{Params, Point};
+use targets::Targets;
+
+/// Options of `relocant validate`.
+#[derive(clap::Args, Debug)]
+pub struct ValidateArgs {
+    /// Scenario file [default: the built-in historical baseline].
+    pub scenario: Option<PathBuf>,
+    /// Observed figures: a CSV file with columns key,date,value,low,high,unit.
+    #[arg(long)]
+    pub targets: PathBuf,
+    /// Number of replicates (overrides the scenario's `replicates`).
+    #[arg(long)]
+    pub replicates: Option<u32>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Where to write fit.csv and fit.md [default: output/validation/<scenario name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override any scenario key, e.g. --set arrivals.persons_per_agent=50 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
+    /// No progress output.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Replace an existing output directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `relocant calibrate`.
+#[derive(clap::Args, Debug)]
+pub struct CalibrateArgs {
+    /// Scenario file to calibrate; the calibrated scenario inherits from it (`base`).
+    pub scenario: PathBuf,
+    /// Observed figures: a CSV file with columns key,date,value,low,high,unit.
+    #[arg(long)]
+    pub targets: PathBuf,
+    /// Free parameters with their priors and the sampler's settings (TOML).
+    #[arg(long)]
+    pub params: PathBuf,
+    /// Output directory [default: output/calibration/<scenario name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue the calibration checkpointed in the output directory.
+    #[arg(long)]
+    pub resume: bool,
+    /// Start afresh in an output directory that holds an earlier calibration.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
+    /// Calibration seed (overrides `abc.seed` in the params file).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Also write the calibrated scenario here (its `base` relative to this place).
+    #[arg(long, value_name = "PATH")]
+    pub calibrated: Option<PathBuf>,
+    /// Also write the Markdown validation report here (e.g. docs/VALIDATION.md).
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// No progress output.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `relocant validate`: replicates of a scenario against the targets.
+pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
+    let mut sets = args.sets.clone();
+    if let Some(r) = args.replicates {
+        sets.push(format!("replicates={r}"));
+    }
+    if let Some(s) = args.seed {
+        sets.push(format!("seed={s}"));
+    }
+    let loaded = cli::load(args.scenario.as_deref(), &sets)?;
+    let targets = Targets::read(&args.targets)?;
+    targets.check_run(&loaded.scenario)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        Path::new("output")
+            .join("validation")
+            .join(&loaded.scenario.name)
+    });
+    output::check_writable(&out, args.force).map_err(|e| Failure::Input(e.to_string()))?;
+    let table = fit_table(&loaded.scenario, &targets, args.jobs, args.quiet);
+    let md = format!(
+        "# Fit of `{}` to `{}`\n\n{}",
+        loaded.scenario.name,
+        args.targets.display(),
+        table.to_markdown()
+    );
+    let files = vec![
+        ("fit.csv".to_string(), table.to_csv().into_bytes()),
+        ("fit.md".to_string(), md.clone().into_bytes()),
+        (
+            "scenario.toml".to_string(),
+            loaded.resolved_toml().into_bytes(),
+        ),
+    ];
+    output::write_dir_atomically(&out, &files, args.force)
+        .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
+    print!("{md}");
+    if !args.quiet {
+        eprintln!("relocant: wrote {}", out.display());
+    }
+    Ok(())
+}
+
+/// Runs the scenario's replicates, cut at the last target date, and tabulates the fit.
+pub fn fit_table(sc: &Scenario, targets: &Targets, jobs: usize, quiet: bool) -> FitTable {
+    let mut sc = sc.clone();
+    targets.shorten(&mut sc);
+    let progress = Progress::new(
+        u64::from(sc.replicates) * u64::from(sc.days()),
+        "replicate-days",
+        quiet,
+    );
+    let runs = engine::run_replicates(&sc, sc.replicates, jobs, &|| progress.inc(1));
+    progress.finish();
+    let values: Vec<Vec<f64>> = runs.iter().map(|r| targets.observe(&sc, r)).collect();
+    FitTable::compute(targets, &values, sc.arrivals.persons_per_agent)
+}
+
+/// Builds the scenario of one proposal from the resolved base tree, without touching files.
+struct Proposals {
+    resolved: doc::Node,
+    /// The first message of a proposal the scenario rejected, and how many were.
+    rejected: Mutex<(u64, Option<String>)>,
+}
+
+impl Proposals {
+    fn scenario(&self, sets: &[String]) -> Option<Scenario> {
+        let mut root = self.resolved.clone();
+        let mut sources = SourceMap::default();
+        let mut problem = None;
+        for s in sets {
+            if let Err(d) = doc::apply_set(&mut sources, &mut root, s) {
+                problem = Some(format!("{s}: {}", d.message));
+            }
+        }
+        let result = match problem {
+            Some(p) => Err(p),
+            None => decode::decode(&root).map_err(|d| {
+                format!(
+                    "{}: {}",
+                    sets.join(" "),
+                    d.first().map_or("rejected", |x| x.message.as_str())
+                )
+            }),
+        };
+        match result {
+            Ok(sc) => Some(sc),
+            Err(msg) => {
+                let mut r = self.rejected.lock().unwrap_or_else(|e| e.into_inner());
+                r.0 += 1;
+                r.1.get_or_insert(msg);
+                None
+            }
+        }
+    }
+}
+
+/// `relocant calibrate`: ABC-SMC, then the calibrated scenario, its validation and report.
+pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
+    let started = Instant::now();
+    let loaded = scenario::load(Source::File(&args.scenario), &[])?;
+    let targets = Targets::read(&args.targets)?;
+    targets.check_run(&loaded.scenario)?;
+    let params = Params::read(&args.params, &args.scenario)?;
+    let seed = args.seed.unwrap_or(params.abc.seed);
+    let abc = &params.abc;
+    let settings = abc::Settings {
+        particles: abc.particles,
+        quantile: abc.quantile,
+        min_acceptance: abc.min_acceptance,
+        tolerance: abc.tolerance,
+        seed,
+    };
+    let scale_sets: Vec<String> = abc
+        .persons_per_agent
+        .map(|k| format!("arrivals.persons_per_agent={k}"))
+        .into_iter()
+        .collect();
+    let base = scenario::load(Source::File(&args.scenario), &scale_sets)?;
+    let priors = params.priors();
+    let fingerprint = checkpoint::fingerprint(&[
+        env!("CARGO_PKG_VERSION"),
+        &base.resolved_toml(),
+        &targets.text,
+        &format!("{:?}", params.list),
+        &format!(
+            "{} {} {} {} {:?} {} {seed}",
+            abc.particles,
+            abc.quantile,
+            abc.min_acceptance,
+            abc.tolerance,
+            abc.persons_per_agent,
+            abc.replicates
+        ),
+    ]);
+
+    let out = args.out.clone().unwrap_or_else(|| {
+        Path::new("output")
+            .join("calibration")
+            .join(&loaded.scenario.name)
+    });
+    let cp_path = out.join("checkpoint.json");
+    let mut generations = Vec::new();
+    let mut stalled = None;
+    if args.resume {
+        let cp = checkpoint::load(&cp_path).map_err(|e| {
+            Failure::Input(format!(
+                "--resume: nothing to resume in {}: {e}",
+                out.display()
+            ))
+        })?;
+        if cp.fingerprint != fingerprint {
+            return Err(Failure::Input(format!(
+                "--resume: the calibration in {} was made with other inputs (scenario, targets, params, seed or program version); use another --out or --force to start again",
+                out.display()
+            )));
+        }
+        generations = cp.generations;
+        stalled = cp.stalled;
+    } else if out.exists() && !args.force {
+        return Err(Failure::Input(format!(
+            "{} already exists; pass --resume to continue its calibration, --force to start again, or choose another --out",
+            out.display()
+        )));
+    }
+    std::fs::create_dir_all(&out)
+        .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", out.display())))?;
+
+    let proposals = Proposals {
+        resolved: base.resolved.clone(),
+        rejected: Mutex::new((0, None)),
+    };
+    let simulate = |theta: &[f64], sim_seed: u64| -> abc::Simulated {
+        let Some(mut sc) = proposals.scenario(&params.assignments(theta)) else {
+            return abc::Simulated {
+                distance: f64::INFINITY,
+                values: vec![f64::NAN; targets.list.len()],
+            };
+        };
+        targets.shorten(&mut sc);
+        sc.seed = sim_seed;
+        let mut values = vec![0.0; targets.list.len()];
+        for r in 0..abc.replicates {
+            let run = engine::run_replicate(&sc, r, &|| ());
+            for (v, x) in values.iter_mut().zip(targets.observe(&sc, &run)) {
+                *v += x / f64::from(abc.replicates);
+            }
+        }
+        abc::Simulated {
+            distance: targets.distance(&values),
+            values,
+        }
+    };
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs)
+        .build()
+        .map_err(|e| Failure::Runtime(format!("cannot start threads: {e}")))?;
+    if !args.quiet && !generations.is_empty() {
+        eprintln!(
+            "relocant: resuming after generation {} of {}",
+            generations.len() - 1,
+            abc.generations
+        );
+    }
+    while stalled.is_none() && (generations.len() as u32) < abc.generations {
+        if let Some(last) = generations.last() {
+            if last.index > 0 && last.epsilon <= abc.tolerance {
+                break;
+            }
+        }
+        let g = generations.len() as u32;
+        let gen_started = Instant::now();
+        let progress = Progress::new(
+            abc.particles as u64,
+            &format!("generation {g}/{}", abc.generations - 1),
+            args.quiet,
+        );
+        let step = pool.install(|| {
+            abc::generation(
+                &settings,
+                &priors,
+                generations.last(),
+                g,
+                &simulate,
+                &|| progress.inc(1),
+            )
+        });
+        progress.finish();
+        match step {
+            abc::Step::Done(done) => {
+                if !args.quiet {
+                    eprintln!(
+                        "relocant: generation {g}: tolerance {:.3}, {} of {} proposals accepted ({:.0}%), ESS {:.0}, best distance {:.3}, {:.1} s",
+                        done.epsilon,
+                        done.particles.len(),
+                        done.proposals,
+                        100.0 * done.acceptance(),
+                        done.ess(),
+                        done.best().distance,
+                        gen_started.elapsed().as_secs_f64()
+                    );
+                }
+                generations.push(done);
+            }
+            abc::Step::Stalled {
+                epsilon,
+                proposals,
+                accepted,
+            } => {
+                if !args.quiet {
+                    eprintln!(
+                        "relocant: generation {g}: only {accepted} of {proposals} proposals met tolerance {epsilon:.3} (below abc.min_acceptance); the posterior is generation {}",
+                        g - 1
+                    );
+                }
+                stalled = Some(checkpoint::Stalled {
+                    generation: g,
+                    epsilon,
+                    proposals,
+                    accepted,
+                });
+            }
+        }
+        checkpoint::save(&cp_path, &fingerprint, &generations, stalled.as_ref())
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", cp_path.display())))?;
+    }
+    let (rejected, first) = proposals
+        .rejected
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    if rejected > 0 && !args.quiet {
+        eprintln!(
+            "relocant: warning: the scenario rejected {rejected} proposals (counted as not accepted), e.g. {}",
+            first.unwrap_or_default()
+        );
+    }
+    let posterior = generations
+        .last()
+        .ok_or_else(|| Failure::Runtime("no generation was completed".into()))?;
+    let point: Vec<f64> = match abc.point {
+        Point::Best => posterior.best().theta.clone(),
+        Point::Median => (0..params.list.len())
+            .map(|i| posterior.quantile(i, 0.5))
+            .collect(),
+    };
+    let summary = report::Summary {
+        params: &params,
+        targets: &targets,
+        generations: &generations,
+        stalled: stalled.as_ref(),
+        point: &point,
+        seed,
+    };
+
+    // The calibrated scenario, beside the results and where asked, then its validation.
+    let mut scenario_paths = vec![out.join("calibrated.toml")];
+    scenario_paths.extend(args.calibrated.clone());
+    for p in &scenario_paths {
+        let text = report::calibrated_toml(&summary, &args.scenario, p)
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", p.display())))?;
+        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        output::write_file_atomically(p, text.as_bytes())
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", p.display())))?;
+    }
+    let mut val_sets = vec![format!("replicates={}", params.validation.replicates)];
+    if let Some(k) = params.validation.persons_per_agent {
+        val_sets.push(format!("arrivals.persons_per_agent={k}"));
+    }
+    let calibrated = scenario::load(Source::File(&scenario_paths[0]), &val_sets)
+        .map_err(|e| Failure::Runtime(format!("the calibrated scenario does not load: {e}")))?;
+    if !args.quiet {
+        eprintln!(
+            "relocant: validating {} with {} replicates",
+            scenario_paths.last().expect("a path").display(),
+            params.validation.replicates
+        );
+    }
+    let table = fit_table(&calibrated.scenario, &targets, args.jobs, args.quiet);
+
+    let command = report::command_line(&args, seed);
+    let files: Vec<(&str, String)> = vec![
+        ("posterior.csv", report::posterior_csv(&summary)),
+        (
+            "posterior_summary.csv",
+            report::posterior_summary_csv(&summary),
+        ),
+        ("generations.csv", report::generations_csv(&summary)),
+        ("fit.csv", table.to_csv()),
+        ("fit.md", table.to_markdown()),
+    ];
+    for (name, text) in &files {
+        let p = out.join(name);
+        output::write_file_atomically(&p, text.as_bytes())
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", p.display())))?;
+    }
+    let manifest = serde_json::json!({
+        "program": "relocant",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command_line": std::env::args().collect::<Vec<_>>(),
+        "reproduce": command,
+        "seed": seed,
+        "generations": generations.len(),
+        "simulations": generations.iter().map(|g| g.simulations).sum::<u64>(),
+        "threads": pool.current_num_threads(),
+        "wall_seconds": started.elapsed().as_secs_f64(),
+    });
+    output::write_file_atomically(
+        &out.join("manifest.json"),
+        (serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n").as_bytes(),
+    )
+    .map_err(|e| Failure::Runtime(format!("cannot write manifest: {e}")))?;
+    if let Some(path) = &args.report {
+        let text = report::markdown(&summary, &table, &command, &args, &calibrated.scenario);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        output::write_file_atomically(path, text.as_bytes())
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display())))?;
+    }
+
+    print!("{}", report::posterior_markdown(&summary));
+    println!();
+    print!("{}", table.to_markdown());
+    if !args.quiet {
+        eprintln!(
+            "relocant: wrote {} ({:.0} s)",
+            out.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}

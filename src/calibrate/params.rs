@@ -1,0 +1,514 @@
+//! The calibration's input file (`PARAMS.toml`): the free parameters as dotted scenario keys
+//! with prior ranges, the sampler's settings and the validation of the result.
+//!
+//! ```toml
+//! [abc]                        # all optional; defaults shown
+//! particles = 200              # accepted parameter sets per generation
+//! generations = 8              # generations at most (may be raised on --resume)
+//! quantile = 0.5               # next tolerance = this quantile of the distances
+//! min_acceptance = 0.02        # give up a generation needing more proposals than particles / this
+//! tolerance = 0.0              # stop once the tolerance reaches this
+//! persons_per_agent = 50       # scale of calibration runs [default: the scenario's]
+//! replicates = 1               # runs averaged per proposal
+//! seed = 1                     # calibration seed (--seed overrides)
+//! point = "best"               # calibrated.toml gets the "best" particle or the "median"
+//!
+//! [validation]                 # the fit table of the calibrated scenario
+//! replicates = 10
+//! persons_per_agent = 1        # [default: the scenario's]
+//!
+//! [[param]]
+//! key = "decisions.return_constant"
+//! prior = "uniform"            # or "log-uniform"
+//! min = -10.0
+//! max = -6.0
+//! ```
+//!
+//! Reading checks everything against the scenario before any simulation: each key must be a
+//! number in the scenario, each end of its prior must be a value the scenario accepts. All
+//! problems are reported at once as `path:line:col: message`. No simulation happens here.
+
+use std::path::Path;
+
+use super::abc::Prior;
+use crate::cli::Failure;
+use crate::scenario::diag::{Diagnostic, Loc, SourceMap, did_you_mean};
+use crate::scenario::doc::{self, Entry, Node, Table, Value};
+use crate::scenario::{self, Source};
+
+/// Which parameter set becomes the calibrated scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Point {
+    /// The accepted particle of the last generation with the smallest distance.
+    Best,
+    /// The weighted posterior median of each parameter.
+    Median,
+}
+
+impl Point {
+    pub fn name(self) -> &'static str {
+        match self {
+            Point::Best => "best",
+            Point::Median => "median",
+        }
+    }
+}
+
+/// One free parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub key: String,
+    pub prior: Prior,
+    /// The scenario key is a whole number: proposals are rounded.
+    pub integer: bool,
+}
+
+impl Param {
+    /// The `--set` assignment for a value.
+    pub fn assignment(&self, x: f64) -> String {
+        format!("{}={}", self.key, self.format(x))
+    }
+
+    /// A value as TOML text: rounded for whole-number keys, otherwise the shortest
+    /// representation that reads back to the same float.
+    pub fn format(&self, x: f64) -> String {
+        if self.integer {
+            format!("{}", x.round() as i64)
+        } else {
+            let s = format!("{x}");
+            if s.contains('.') { s } else { format!("{s}.0") }
+        }
+    }
+
+    /// The prior as text, e.g. `uniform(-10, -6)`.
+    pub fn prior_text(&self) -> String {
+        format!(
+            "{}({}, {})",
+            if self.prior.log {
+                "log-uniform"
+            } else {
+                "uniform"
+            },
+            self.prior.lo,
+            self.prior.hi
+        )
+    }
+}
+
+/// The sampler's settings as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Abc {
+    pub particles: usize,
+    pub generations: u32,
+    pub quantile: f64,
+    pub min_acceptance: f64,
+    pub tolerance: f64,
+    pub persons_per_agent: Option<u32>,
+    pub replicates: u32,
+    pub seed: u64,
+    pub point: Point,
+}
+
+/// How the calibrated scenario is validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Validation {
+    pub replicates: u32,
+    pub persons_per_agent: Option<u32>,
+}
+
+/// A read and checked PARAMS file.
+#[derive(Clone, Debug)]
+pub struct Params {
+    pub path: String,
+    pub text: String,
+    pub abc: Abc,
+    pub validation: Validation,
+    pub list: Vec<Param>,
+}
+
+/// Keys that make no sense as free parameters.
+const NOT_FREE: [&str; 4] = ["seed", "replicates", "arrivals.persons_per_agent", "name"];
+
+impl Params {
+    /// Reads `path` and checks it against the scenario `scenario` (with its `base` chain).
+    pub fn read(path: &Path, scenario: &Path) -> Result<Params, Failure> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Input(format!("cannot read params `{}`: {e}", path.display())))?;
+        Params::parse(&path.display().to_string(), &text, scenario)
+    }
+
+    pub fn parse(name: &str, text: &str, scenario: &Path) -> Result<Params, Failure> {
+        let mut sources = SourceMap::default();
+        let src = sources.add(name.to_string(), text.to_string());
+        let render = |sources: &SourceMap, d: &[Diagnostic]| {
+            Failure::Input(
+                d.iter()
+                    .map(|x| x.render(sources))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        };
+        let root = doc::parse(&sources, src).map_err(|d| render(&sources, &d))?;
+        let base = scenario::load(Source::File(scenario), &[])?;
+        let mut numeric = Vec::new();
+        numeric_leaves("", &base.resolved, &mut numeric);
+
+        let mut p = Vec::new();
+        let Value::Table(top) = &root.value else {
+            unreachable!("a document is a table")
+        };
+        unknown_keys(top, "", &["abc", "validation", "param"], &mut p);
+        let abc_t = sub_table(top, "abc", &mut p);
+        let val_t = sub_table(top, "validation", &mut p);
+        unknown_keys(
+            abc_t,
+            "abc.",
+            &[
+                "particles",
+                "generations",
+                "quantile",
+                "min_acceptance",
+                "tolerance",
+                "persons_per_agent",
+                "replicates",
+                "seed",
+                "point",
+            ],
+            &mut p,
+        );
+        unknown_keys(
+            val_t,
+            "validation.",
+            &["replicates", "persons_per_agent"],
+            &mut p,
+        );
+        let abc = Abc {
+            particles: int(abc_t, "abc.particles", 200, 10, 1_000_000, &mut p) as usize,
+            generations: int(abc_t, "abc.generations", 8, 1, 1000, &mut p) as u32,
+            quantile: number(abc_t, "abc.quantile", 0.5, 0.05, 0.95, &mut p),
+            min_acceptance: number(abc_t, "abc.min_acceptance", 0.02, 1e-4, 1.0, &mut p),
+            tolerance: number(abc_t, "abc.tolerance", 0.0, 0.0, f64::MAX, &mut p),
+            persons_per_agent: abc_t
+                .get("persons_per_agent")
+                .map(|_| int(abc_t, "abc.persons_per_agent", 1, 1, 1_000_000, &mut p) as u32),
+            replicates: int(abc_t, "abc.replicates", 1, 1, 10_000, &mut p) as u32,
+            seed: int(abc_t, "abc.seed", 1, 0, i64::MAX, &mut p) as u64,
+            point: match abc_t.get("point").map(|e| &e.node) {
+                None => Point::Best,
+                Some(Node {
+                    value: Value::Str(s),
+                    ..
+                }) if s == "best" => Point::Best,
+                Some(Node {
+                    value: Value::Str(s),
+                    ..
+                }) if s == "median" => Point::Median,
+                Some(n) => {
+                    p.push(Diagnostic::at(
+                        n.loc,
+                        "`abc.point` must be \"best\" or \"median\"",
+                    ));
+                    Point::Best
+                }
+            },
+        };
+        let validation = Validation {
+            replicates: int(val_t, "validation.replicates", 10, 1, 10_000, &mut p) as u32,
+            persons_per_agent: val_t.get("persons_per_agent").map(|_| {
+                int(
+                    val_t,
+                    "validation.persons_per_agent",
+                    1,
+                    1,
+                    1_000_000,
+                    &mut p,
+                ) as u32
+            }),
+        };
+
+        let mut list: Vec<Param> = Vec::new();
+        match top.get("param").map(|e| &e.node) {
+            None => p.push(Diagnostic::at(
+                Loc::new(src, text.len()..text.len()),
+                "no free parameters: add [[param]] tables with key, min and max",
+            )),
+            Some(Node {
+                value: Value::Array(items),
+                ..
+            }) => {
+                for item in items {
+                    if let Some(par) = read_param(item, &numeric, &list, scenario, &mut p) {
+                        list.push(par);
+                    }
+                }
+            }
+            Some(n) => p.push(Diagnostic::at(
+                n.loc,
+                "`param` must be an array of tables ([[param]])",
+            )),
+        }
+        if !p.is_empty() {
+            return Err(render(&sources, &p));
+        }
+        Ok(Params {
+            path: name.to_string(),
+            text: text.to_string(),
+            abc,
+            validation,
+            list,
+        })
+    }
+
+    /// The `--set` assignments for a parameter vector.
+    pub fn assignments(&self, theta: &[f64]) -> Vec<String> {
+        self.list
+            .iter()
+            .zip(theta)
+            .map(|(p, x)| p.assignment(*x))
+            .collect()
+    }
+
+    pub fn priors(&self) -> Vec<Prior> {
+        self.list.iter().map(|p| p.prior).collect()
+    }
+}
+
+static EMPTY: Table = Table::new();
+
+fn sub_table<'t>(top: &'t Table, key: &str, p: &mut Vec<Diagnostic>) -> &'t Table {
+    match top.get(key).map(|e| &e.node) {
+        None => &EMPTY,
+        Some(Node {
+            value: Value::Table(t),
+            ..
+        }) => t,
+        Some(n) => {
+            p.push(Diagnostic::at(n.loc, format!("`{key}` must be a table")));
+            &EMPTY
+        }
+    }
+}
+
+fn unknown_keys(t: &Table, prefix: &str, known: &[&str], p: &mut Vec<Diagnostic>) {
+    for (k, e) in t {
+        if !known.contains(&k.as_str()) {
+            let mut msg = format!("unknown key `{prefix}{k}`");
+            match did_you_mean(k, known.iter().copied()) {
+                Some(s) => msg.push_str(&format!("; did you mean `{s}`?")),
+                None => msg.push_str(&format!("; expected one of: {}", known.join(", "))),
+            }
+            p.push(Diagnostic::at(e.key_loc, msg));
+        }
+    }
+}
+
+fn leaf<'t>(t: &'t Table, full: &str) -> Option<&'t Entry> {
+    t.get(full.rsplit('.').next().unwrap_or(full))
+}
+
+fn number(t: &Table, full: &str, default: f64, min: f64, max: f64, p: &mut Vec<Diagnostic>) -> f64 {
+    let Some(e) = leaf(t, full) else {
+        return default;
+    };
+    let x = match e.node.value {
+        Value::Float(f) => f,
+        Value::Int(i) => i as f64,
+        ref other => {
+            p.push(Diagnostic::at(
+                e.node.loc,
+                format!("`{full}` must be a number, found {}", other.type_name()),
+            ));
+            return default;
+        }
+    };
+    if !(x.is_finite() && x >= min && x <= max) {
+        p.push(Diagnostic::at(
+            e.node.loc,
+            format!("`{full}` must be in [{min}, {max}], found {x}"),
+        ));
+        return default;
+    }
+    x
+}
+
+fn int(t: &Table, full: &str, default: i64, min: i64, max: i64, p: &mut Vec<Diagnostic>) -> i64 {
+    let Some(e) = leaf(t, full) else {
+        return default;
+    };
+    match e.node.value {
+        Value::Int(i) if (min..=max).contains(&i) => i,
+        ref v => {
+            p.push(Diagnostic::at(
+                e.node.loc,
+                format!(
+                    "`{full}` must be a whole number in [{min}, {max}], found {}",
+                    match v {
+                        Value::Int(i) => i.to_string(),
+                        other => other.type_name().to_string(),
+                    }
+                ),
+            ));
+            default
+        }
+    }
+}
+
+/// Every number-valued key of a resolved scenario, dotted, with whether it is whole.
+fn numeric_leaves(prefix: &str, n: &Node, out: &mut Vec<(String, bool)>) {
+    if let Value::Table(t) = &n.value {
+        for (k, e) in t {
+            let path = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match &e.node.value {
+                Value::Int(_) => out.push((path, true)),
+                Value::Float(_) => out.push((path, false)),
+                Value::Table(_) => numeric_leaves(&path, &e.node, out),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn read_param(
+    item: &Node,
+    numeric: &[(String, bool)],
+    so_far: &[Param],
+    scenario: &Path,
+    p: &mut Vec<Diagnostic>,
+) -> Option<Param> {
+    let Value::Table(t) = &item.value else {
+        p.push(Diagnostic::at(
+            item.loc,
+            "each `param` must be a table with key, min and max",
+        ));
+        return None;
+    };
+    let before = p.len();
+    unknown_keys(t, "param.", &["key", "prior", "min", "max"], p);
+    let mut required = |k: &str| -> Option<&Entry> {
+        let e = t.get(k);
+        if e.is_none() {
+            p.push(Diagnostic::at(
+                item.loc,
+                format!("this [[param]] lacks `{k}`"),
+            ));
+        }
+        e
+    };
+    let key_e = required("key");
+    let min_e = required("min");
+    let max_e = required("max");
+    let (key_e, min_e, max_e) = (key_e?, min_e?, max_e?);
+    let Value::Str(key) = &key_e.node.value else {
+        p.push(Diagnostic::at(
+            key_e.node.loc,
+            "`key` must be a dotted scenario key in quotes",
+        ));
+        return None;
+    };
+    let integer = match numeric.iter().find(|(k, _)| k == key) {
+        _ if NOT_FREE.contains(&key.as_str()) => {
+            p.push(Diagnostic::at(
+                key_e.node.loc,
+                format!("`{key}` cannot be a free parameter"),
+            ));
+            false
+        }
+        Some((_, whole)) => *whole,
+        None => {
+            let mut msg = format!("`{key}` is not a number-valued key of the scenario");
+            if let Some(s) = did_you_mean(key, numeric.iter().map(|(k, _)| k.as_str())) {
+                msg.push_str(&format!("; did you mean `{s}`?"));
+            }
+            p.push(Diagnostic::at(key_e.node.loc, msg));
+            false
+        }
+    };
+    if so_far.iter().any(|q| &q.key == key) {
+        p.push(Diagnostic::at(
+            key_e.node.loc,
+            format!("`{key}` is a free parameter twice"),
+        ));
+    }
+    let log = match t.get("prior").map(|e| &e.node) {
+        None => false,
+        Some(Node {
+            value: Value::Str(s),
+            ..
+        }) if s == "uniform" => false,
+        Some(Node {
+            value: Value::Str(s),
+            ..
+        }) if s == "log-uniform" => true,
+        Some(n) => {
+            let mut msg = "`prior` must be \"uniform\" or \"log-uniform\"".to_string();
+            if let Value::Str(s) = &n.value {
+                if let Some(m) = did_you_mean(s, ["uniform", "log-uniform"]) {
+                    msg.push_str(&format!("; did you mean \"{m}\"?"));
+                }
+            }
+            p.push(Diagnostic::at(n.loc, msg));
+            false
+        }
+    };
+    let num = |e: &Entry, p: &mut Vec<Diagnostic>| -> Option<f64> {
+        match e.node.value {
+            Value::Float(f) if f.is_finite() => Some(f),
+            Value::Int(i) => Some(i as f64),
+            ref other => {
+                p.push(Diagnostic::at(
+                    e.node.loc,
+                    format!("must be a finite number, found {}", other.type_name()),
+                ));
+                None
+            }
+        }
+    };
+    let (lo, hi) = (num(min_e, p), num(max_e, p));
+    let (lo, hi) = (lo?, hi?);
+    if lo >= hi {
+        p.push(Diagnostic::at(
+            max_e.node.loc,
+            format!("`max` must be greater than `min`, found min = {lo}, max = {hi}"),
+        ));
+    }
+    if log && lo <= 0.0 {
+        p.push(Diagnostic::at(
+            min_e.node.loc,
+            format!("a log-uniform prior needs min > 0, found {lo}"),
+        ));
+    }
+    if p.len() > before {
+        return None;
+    }
+    let par = Param {
+        key: key.clone(),
+        prior: Prior { lo, hi, log },
+        integer,
+    };
+    // Each end of the prior must be a value the scenario accepts.
+    for (x, e, which) in [(lo, min_e, "min"), (hi, max_e, "max")] {
+        if let Err(errs) = scenario::load(Source::File(scenario), &[par.assignment(x)]) {
+            let why: Vec<String> = errs
+                .lines
+                .iter()
+                .map(|l| match l.split_once(": ") {
+                    Some((_, m)) if l.starts_with("--set:") => m.to_string(),
+                    _ => l.clone(),
+                })
+                .collect();
+            p.push(Diagnostic::at(
+                e.node.loc,
+                format!(
+                    "the scenario rejects `{key}` = {} (the prior's {which}): {}",
+                    par.format(x),
+                    why.join("; ")
+                ),
+            ));
+        }
+    }
+    if p.len() > before { None } else { Some(par) }
+}

@@ -1,0 +1,744 @@
+//! Sweeps end to end with the real binary: byte-identical `runs.csv` whatever `--jobs` or
+//! split into shards, merge's checks, sweeps killed with SIGKILL at random moments and
+//! resumed, strict validation of sweep files; and the sensitivity estimators on functions
+//! with known indices (Ishigami, a linear-quadratic function).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use relocant::sweep::analyze::{morris_indices, sobol_indices};
+use relocant::sweep::design::UnitDesign;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn relocant(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_relocant"))
+        .args(args)
+        .current_dir(root())
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("the relocant binary runs")
+}
+
+fn ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Writes a sweep file over the repository's baseline into `dir`.
+fn sweep_file(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let base = root().join("scenarios/baseline.toml");
+    let text = format!("base = {:?}\n{body}", base.display().to_string());
+    let p = dir.join(format!("{name}.toml"));
+    fs::write(&p, text).unwrap();
+    p
+}
+
+/// A grid of 2 x 3 points x 3 replicates on a tiny sample (a run takes ~10 ms).
+const GRID: &str = r#"
+seed = 11
+replicates = 3
+design = "grid"
+[set]
+arrivals.persons_per_agent = 400
+[params]
+policy.border_run_ban.date = [2023-01-27, 2023-05-01]
+decisions.money = { min = 1.0, max = 3.0, steps = 3 }
+"#;
+
+fn sweep(file: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    relocant(&args)
+}
+
+#[test]
+fn runs_csv_is_the_same_bytes_for_one_and_two_jobs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "grid", GRID);
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(&sweep(&f, &a, &["--jobs", "1"]));
+    ok(&sweep(&f, &b, &["--jobs", "2"]));
+    for name in ["runs.csv", "points.csv", "design.csv"] {
+        assert_eq!(read(&a.join(name)), read(&b.join(name)), "{name} differs");
+    }
+    let runs = String::from_utf8(read(&a.join("runs.csv"))).unwrap();
+    let lines: Vec<&str> = runs.lines().collect();
+    assert_eq!(lines.len(), 1 + 18);
+    assert!(lines[0].starts_with(
+        "run,point,replicate,seed,policy.border_run_ban.date,decisions.money,arrived,present,integrated,moved_on,returned,share_present,share_integrated,share_moved_on,share_returned,left_"
+    ));
+    // Rows in run order; a point's replicates share its values; values as written.
+    for (i, l) in lines[1..].iter().enumerate() {
+        let f: Vec<&str> = l.split(',').collect();
+        assert_eq!(f[0], i.to_string());
+        assert_eq!(f[1], (i / 3).to_string());
+        assert_eq!(f[2], (i % 3).to_string());
+        assert_eq!(
+            f[3], "11",
+            "common random numbers: every run uses the sweep seed"
+        );
+    }
+    assert!(lines[1].contains(",2023-01-27,1.0,"));
+    assert!(lines[18].contains(",2023-05-01,3.0,"));
+    // Replicates differ (streams), and with common random numbers replicate r of two points
+    // share their stream: the same replicate at a changed parameter gives a changed result.
+    assert_ne!(
+        lines[1].split_once(",1.0,").unwrap().1,
+        lines[2].split_once(",1.0,").unwrap().1
+    );
+    // points.csv: five statistics per point.
+    let points = String::from_utf8(read(&a.join("points.csv"))).unwrap();
+    assert_eq!(points.lines().count(), 1 + 6 * 5);
+    assert!(
+        points
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("0,mean,2023-01-27,1.0,")
+    );
+}
+
+#[test]
+fn a_run_reproduces_with_relocant_run_and_its_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = GRID.replace(
+        "replicates = 3",
+        "replicates = 2\ncommon_random_numbers = false",
+    );
+    let f = sweep_file(tmp.path(), "grid", &body);
+    let out = tmp.path().join("s");
+    ok(&sweep(&f, &out, &[]));
+    let runs = String::from_utf8(read(&out.join("runs.csv"))).unwrap();
+    let row: Vec<&str> = runs.lines().nth(8).unwrap().split(',').collect(); // run 7: point 3, replicate 1
+    assert_eq!(&row[..3], ["7", "3", "1"]);
+    let seeds: BTreeSet<&str> = runs
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(
+        seeds.len(),
+        6,
+        "without common random numbers each point has its own seed"
+    );
+    let run_dir = tmp.path().join("run");
+    ok(&relocant(&[
+        "run",
+        "--seed",
+        row[3],
+        "--replicates",
+        "2",
+        "--set",
+        "arrivals.persons_per_agent=400",
+        "--set",
+        &format!("policy.border_run_ban.date={}", row[4]),
+        "--set",
+        &format!("decisions.money={}", row[5]),
+        "--out",
+        run_dir.to_str().unwrap(),
+        "--quiet",
+        "--no-plots",
+    ]));
+    let summary = String::from_utf8(read(&run_dir.join("summary.csv"))).unwrap();
+    let rep1: Vec<&str> = summary.lines().nth(2).unwrap().split(',').collect();
+    assert_eq!(&rep1[..2], ["replicate", "1"]);
+    let want: Vec<f64> = row[6..].iter().map(|x| x.parse().unwrap()).collect();
+    let got: Vec<f64> = rep1[2..].iter().map(|x| x.parse().unwrap()).collect();
+    for (w, g) in want.iter().zip(&got) {
+        assert!(
+            (w - g).abs() <= 1e-6 * w.abs().max(1.0),
+            "{want:?} vs {got:?}"
+        );
+    }
+}
+
+#[test]
+fn shards_merge_into_the_single_machine_sweep_and_merge_names_missing_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "grid", GRID);
+    let whole = tmp.path().join("whole");
+    ok(&sweep(&f, &whole, &["--daily"]));
+    let split = tmp.path().join("split");
+    for (k, jobs) in [("1/4", "2"), ("2/4", "1"), ("3/4", "2"), ("4/4", "1")] {
+        ok(&sweep(
+            &f,
+            &split,
+            &["--shard", k, "--jobs", jobs, "--daily"],
+        ));
+    }
+    let shard = |k: u32| split.join(format!("shard-{k}-of-4"));
+    assert!(
+        !shard(1).join("points.csv").exists(),
+        "a shard has no complete points"
+    );
+    let shard1 = String::from_utf8(read(&shard(1).join("runs.csv"))).unwrap();
+    let ids: Vec<&str> = shard1
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["0", "4", "8", "12", "16"]);
+
+    // Incomplete or doubled sets of shards are refused, naming the runs.
+    let o = relocant(&[
+        "merge",
+        shard(1).to_str().unwrap(),
+        shard(2).to_str().unwrap(),
+        shard(4).to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("4 of 18 runs are missing: 2, 6, 10, 14"), "{e}");
+    assert!(e.contains("missing shards: 3/4"), "{e}");
+    assert!(!split.join("runs.csv").exists());
+    let o = relocant(&[
+        "merge",
+        shard(1).to_str().unwrap(),
+        shard(2).to_str().unwrap(),
+        shard(3).to_str().unwrap(),
+        shard(4).to_str().unwrap(),
+        whole.to_str().unwrap(),
+        "--out",
+        tmp.path().join("dup").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("run 0 is in both"), "{}", stderr(&o));
+
+    let mut args = vec!["merge".to_string()];
+    args.extend((1..=4).map(|k| shard(k).display().to_string()));
+    ok(&relocant(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    ));
+    for name in ["runs.csv", "points.csv", "design.csv"] {
+        assert_eq!(
+            read(&whole.join(name)),
+            read(&split.join(name)),
+            "{name} differs"
+        );
+    }
+    let daily: Vec<_> = fs::read_dir(split.join("daily")).unwrap().collect();
+    assert_eq!(daily.len(), 18);
+    assert_eq!(
+        read(&whole.join("daily/run-07.csv")),
+        read(&split.join("daily/run-07.csv"))
+    );
+    let d = String::from_utf8(read(&whole.join("daily/run-07.csv"))).unwrap();
+    assert!(d.starts_with("run,replicate,day,date,arrived,"));
+    assert!(d.lines().nth(1).unwrap().starts_with("7,1,0,2022-09-21,"));
+
+    // A shard of another sweep does not mix in.
+    let other = sweep_file(tmp.path(), "other", &GRID.replace("seed = 11", "seed = 12"));
+    let odir = tmp.path().join("other");
+    ok(&sweep(&other, &odir, &["--shard", "3/4"]));
+    let o = relocant(&[
+        "merge",
+        shard(1).to_str().unwrap(),
+        odir.join("shard-3-of-4").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("different sweep"), "{}", stderr(&o));
+}
+
+/// A small deterministic generator for the kill delays (reproducible "random" moments).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+}
+
+/// Checks what a killed sweep left: a journal whose records all check out (but a torn
+/// last line), no run recorded twice, and result files either absent or whole.
+fn check_remains(out: &Path, runs: usize) -> usize {
+    let journal = out.join("journal");
+    if !journal.exists() {
+        return 0;
+    }
+    let text = read(&journal);
+    let mut seen = BTreeSet::new();
+    let lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
+    for (i, l) in lines.iter().enumerate() {
+        let last = i + 1 == lines.len();
+        let s = std::str::from_utf8(l).unwrap_or("");
+        let parts: Vec<&str> = s.splitn(4, ' ').collect();
+        let whole = parts.len() == 4 && parts[1].parse::<usize>().ok() == Some(parts[3].len());
+        if !whole {
+            assert!(last, "only the last line of the journal may be torn: {s:?}");
+            continue;
+        }
+        if parts[0] == "R" {
+            let run: usize = parts[3].split(',').next().unwrap().parse().unwrap();
+            assert!(seen.insert(run), "run {run} was completed twice");
+        }
+    }
+    if out.join("runs.csv").exists() {
+        let r = String::from_utf8(read(&out.join("runs.csv"))).unwrap();
+        assert_eq!(r.lines().count(), runs + 1, "runs.csv is whole");
+    }
+    seen.len()
+}
+
+#[test]
+fn sweeps_killed_at_random_moments_resume_to_the_uninterrupted_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = r#"
+seed = 5
+replicates = 4
+design = "latin_hypercube"
+samples = 12
+[set]
+arrivals.persons_per_agent = 200
+[params]
+decisions.money = { min = 1.0, max = 3.0 }
+housing.search_prob_per_day = { min = 0.05, max = 0.3 }
+"#;
+    let f = sweep_file(tmp.path(), "lhs", body);
+    let reference = tmp.path().join("reference");
+    ok(&sweep(&f, &reference, &["--jobs", "2"]));
+    let runs = 48;
+
+    let mut rng = Lcg(0x5eed);
+    for trial in 0..3 {
+        let out = tmp.path().join(format!("killed-{trial}"));
+        let mut kills = 0;
+        let started = Instant::now();
+        loop {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "the sweep never finished"
+            );
+            let mut child = Command::new(env!("CARGO_BIN_EXE_relocant"))
+                .args([
+                    "sweep",
+                    f.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                    "--resume",
+                    "--quiet",
+                    "--jobs",
+                    "2",
+                ])
+                .current_dir(root())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            // Early kills hit start-up and the first runs; later ones hit runs and the final
+            // writing of the result files.
+            let delay = Duration::from_millis(rng.next() % (60 + 120 * kills.min(4)));
+            std::thread::sleep(delay);
+            match child.try_wait().unwrap() {
+                Some(status) => {
+                    let o = child.wait_with_output().unwrap();
+                    assert!(status.success(), "{}", stderr(&o));
+                    break;
+                }
+                None => {
+                    child.kill().unwrap(); // SIGKILL
+                    child.wait().unwrap();
+                    kills += 1;
+                    check_remains(&out, runs);
+                    if kills > 40 {
+                        // Let it finish: the point was made many times over.
+                        ok(&sweep(&f, &out, &["--resume"]));
+                        break;
+                    }
+                }
+            }
+        }
+        assert_eq!(check_remains(&out, runs), runs);
+        for name in ["runs.csv", "points.csv", "design.csv"] {
+            assert_eq!(
+                read(&reference.join(name)),
+                read(&out.join(name)),
+                "{name} differs after {kills} kills"
+            );
+        }
+        let leftovers: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-"))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
+}
+
+#[test]
+fn a_torn_journal_line_is_dropped_on_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "grid", GRID);
+    let reference = tmp.path().join("reference");
+    ok(&sweep(&f, &reference, &[]));
+    // Simulate a crash: keep the journal's first 7 records and half of the 8th, drop the
+    // result files and mark the manifest as running.
+    let out = tmp.path().join("torn");
+    ok(&sweep(&f, &out, &[]));
+    let j = read(&out.join("journal"));
+    let ends: Vec<usize> = j
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+        .collect();
+    let cut = ends[7] + (ends[8] - ends[7]) / 2;
+    fs::write(out.join("journal"), &j[..cut]).unwrap();
+    fs::remove_file(out.join("runs.csv")).unwrap();
+    fs::remove_file(out.join("points.csv")).unwrap();
+    let o = sweep(&f, &out, &["--resume"]);
+    ok(&o);
+    assert_eq!(
+        read(&reference.join("runs.csv")),
+        read(&out.join("runs.csv"))
+    );
+    assert_eq!(check_remains(&out, 18), 18);
+    // Already complete: a second resume does nothing and says so.
+    let o = relocant(&[
+        "sweep",
+        f.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--resume",
+    ]);
+    ok(&o);
+    assert!(stderr(&o).contains("already complete"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_sweep_directory_is_neither_overwritten_nor_resumed_from_another_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "grid", GRID);
+    let out = tmp.path().join("s");
+    ok(&sweep(&f, &out, &[]));
+    let o = sweep(&f, &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("already holds a sweep; pass --resume"),
+        "{}",
+        stderr(&o)
+    );
+    // Kill-like state of one sweep, resumed with another file: refused.
+    fs::remove_file(out.join("runs.csv")).unwrap();
+    fs::write(out.join("manifest.json"), "{\"status\": \"running\"}").unwrap();
+    let g = sweep_file(
+        tmp.path(),
+        "g2",
+        &GRID.replace("replicates = 3", "replicates = 2"),
+    );
+    let o = sweep(&g, &out, &["--resume"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("was started from a different sweep"),
+        "{}",
+        stderr(&o)
+    );
+    ok(&sweep(&g, &out, &["--force"]));
+    assert_eq!(
+        String::from_utf8(read(&out.join("runs.csv")))
+            .unwrap()
+            .lines()
+            .count(),
+        13
+    );
+}
+
+#[test]
+fn bad_sweep_files_report_every_problem_at_its_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = r#"seed = 1
+replicats = 2
+design = "grid"
+[set]
+arrivals.persons_per_agent = 400
+seed = 3
+[params]
+policy.border_run_ban.dat = [2023-01-27]
+decisions.money = { min = 1.0, max = 3.0 }
+labour.referral_prob_per_tie = [0.5, 1.5]
+housing.search_prob_per_day = { min = 0.3, max = 0.1, steps = 3 }
+"#;
+    let f = sweep_file(tmp.path(), "bad", body);
+    let o = sweep(&f, &tmp.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    let name = f.display().to_string();
+    for want in [
+        format!("{name}:3:1: unknown key `replicats`; did you mean `replicates`?"),
+        format!("{name}:1:1: missing key `replicates`"),
+        format!("{name}:7:1: `seed` cannot be set in a sweep: use the sweep's own `seed`"),
+        format!("{name}:10:17: a grid needs a list of values for `decisions.money`"),
+        format!("{name}:12:54: `housing.search_prob_per_day.max` must be greater than `min`"),
+    ] {
+        assert!(e.contains(&want), "missing {want:?} in:\n{e}");
+    }
+    assert!(
+        !tmp.path().join("out").exists(),
+        "nothing is created for bad input"
+    );
+
+    // Problems found against the scenario: unknown paths with the whole suggested path,
+    // values the scenario rejects, located in the sweep file.
+    let body = r#"seed = 1
+replicates = 2
+design = "grid"
+[params]
+policy.border_run_ban.dat = [2023-01-27]
+labour.referral_prob_per_tie = [0.5, 1.5]
+"#;
+    let f = sweep_file(tmp.path(), "bad2", body);
+    let o = sweep(&f, &tmp.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    let name = f.display().to_string();
+    for want in [
+        format!(
+            "{name}:6:23: unknown key `policy.border_run_ban.dat`; did you mean `policy.border_run_ban.date`?"
+        ),
+        format!(
+            "{name}:7:32: `labour.referral_prob_per_tie` must be a probability in [0, 1], found 1.5"
+        ),
+    ] {
+        assert!(e.contains(&want), "missing {want:?} in:\n{e}");
+    }
+    // Sizes of other designs and unknown designs.
+    let body = "seed = 1\nreplicates = 1\ndesign = \"sobl\"\nsamples = 4\n[params]\ndecisions.money = { min = 1.0, max = 2.0 }\n";
+    let f = sweep_file(tmp.path(), "bad3", body);
+    let o = sweep(&f, &tmp.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean \"sobol\"?"),
+        "{}",
+        stderr(&o)
+    );
+    let body = "seed = 1\nreplicates = 1\ndesign = \"grid\"\nsamples = 4\n[params]\ndecisions.money = [1.0, 2.0]\n";
+    let f = sweep_file(tmp.path(), "bad4", body);
+    let o = sweep(&f, &tmp.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(":5:1: `samples` is not used by a grid design"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn shipped_sweep_files_are_valid() {
+    let dir = root().join("scenarios/sweeps");
+    let mut n = 0;
+    for e in fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let spec = relocant::sweep::spec::load(&p).unwrap_or_else(|e| panic!("{e}"));
+            let plan = relocant::sweep::plan::Plan::new(spec)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let all: Vec<u64> = (0..plan.points).collect();
+            plan.check_points(&all)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            n += 1;
+        }
+    }
+    assert!(n >= 4);
+}
+
+#[test]
+fn analyze_writes_sobol_indices_of_a_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = r#"
+seed = 3
+replicates = 1
+design = "sobol"
+samples = 8
+[set]
+arrivals.persons_per_agent = 400
+[params]
+decisions.money = { min = 1.0, max = 3.0 }
+legal.visa_free_days = { min = 30, max = 180 }
+"#;
+    let f = sweep_file(tmp.path(), "sobol", body);
+    let out = tmp.path().join("s");
+    ok(&sweep(&f, &out, &[]));
+    let runs = String::from_utf8(read(&out.join("runs.csv"))).unwrap();
+    assert_eq!(runs.lines().count(), 1 + 8 * 4);
+    let o = relocant(&["analyze", out.to_str().unwrap(), "--bootstrap", "50"]);
+    ok(&o);
+    let s = String::from_utf8(read(&out.join("sensitivity.csv"))).unwrap();
+    assert!(s.starts_with("outcome,parameter,index,estimate,ci_low,ci_high\n"));
+    assert!(s.contains("\nshare_integrated,decisions.money,S1,"));
+    assert!(s.contains("\nshare_returned,legal.visa_free_days,ST,"));
+    let outcomes = runs.lines().next().unwrap().split(',').count() - 6;
+    assert_eq!(s.lines().count(), 1 + outcomes * 2 * 2);
+    // Analysis needs a sobol or morris design.
+    let g = sweep_file(tmp.path(), "grid", GRID);
+    let gout = tmp.path().join("g");
+    ok(&sweep(&g, &gout, &[]));
+    let o = relocant(&["analyze", gout.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("needs a sobol or morris design"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn analyze_writes_morris_measures_of_a_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = r#"
+seed = 3
+replicates = 1
+design = "morris"
+trajectories = 4
+[set]
+arrivals.persons_per_agent = 400
+[params]
+decisions.money = { min = 1.0, max = 3.0 }
+policy.border_run_ban.date = { min = 2023-01-27, max = 2023-12-31 }
+"#;
+    let f = sweep_file(tmp.path(), "morris", body);
+    let out = tmp.path().join("m");
+    ok(&sweep(&f, &out, &[]));
+    ok(&relocant(&[
+        "analyze",
+        out.to_str().unwrap(),
+        "--bootstrap",
+        "20",
+    ]));
+    let s = String::from_utf8(read(&out.join("sensitivity.csv"))).unwrap();
+    for index in ["mu", "mu_star", "sigma"] {
+        assert!(s.contains(&format!(
+            "\nshare_moved_on,policy.border_run_ban.date,{index},"
+        )));
+    }
+    // mu* >= |mu| always.
+    let get = |o: &str, p: &str, i: &str| -> f64 {
+        let prefix = format!("{o},{p},{i},");
+        s.lines().find(|l| l.starts_with(&prefix)).unwrap()[prefix.len()..]
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let (mu, ms) = (
+        get("share_returned", "decisions.money", "mu"),
+        get("share_returned", "decisions.money", "mu_star"),
+    );
+    assert!(ms >= mu.abs() - 1e-12);
+}
+
+/// Ishigami's function on [-π, π]^3, whose Sobol indices are known in closed form.
+fn ishigami(u: &[f64]) -> f64 {
+    let x: Vec<f64> = u
+        .iter()
+        .map(|u| -std::f64::consts::PI + 2.0 * std::f64::consts::PI * u)
+        .collect();
+    x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin()
+}
+
+#[test]
+fn sobol_indices_of_ishigami_match_the_known_values() {
+    let (a, b, pi) = (7.0f64, 0.1f64, std::f64::consts::PI);
+    let v1 = 0.5 * (1.0 + b * pi.powi(4) / 5.0).powi(2);
+    let v2 = a * a / 8.0;
+    let v13 = b * b * pi.powi(8) * (1.0 / 18.0 - 1.0 / 50.0);
+    let d = v1 + v2 + v13;
+    let first = [v1 / d, v2 / d, 0.0];
+    let total = [(v1 + v13) / d, v2 / d, v13 / d];
+
+    let k = 3;
+    let n = 4096;
+    let design = UnitDesign::saltelli(k, n, 42);
+    let y: Vec<f64> = (0..design.len())
+        .map(|p| ishigami(&design.point(p)))
+        .collect();
+    let idx = sobol_indices(&y, k, 300, 0.95, 1);
+    for j in 0..k {
+        let (s, t) = (idx[j].first, idx[j].total);
+        assert!(
+            (s.value - first[j]).abs() < 0.03,
+            "S1[{j}] = {} vs {}",
+            s.value,
+            first[j]
+        );
+        assert!(
+            (t.value - total[j]).abs() < 0.03,
+            "ST[{j}] = {} vs {}",
+            t.value,
+            total[j]
+        );
+        assert!(
+            s.low - 0.01 <= first[j] && first[j] <= s.high + 0.01,
+            "S1[{j}] interval {s:?}"
+        );
+        assert!(
+            t.low - 0.01 <= total[j] && total[j] <= t.high + 0.01,
+            "ST[{j}] interval {t:?}"
+        );
+        assert!(s.low <= s.value && s.value <= s.high);
+    }
+    // More samples, narrower intervals.
+    let small = UnitDesign::saltelli(k, 256, 42);
+    let ys: Vec<f64> = (0..small.len())
+        .map(|p| ishigami(&small.point(p)))
+        .collect();
+    let wide = sobol_indices(&ys, k, 300, 0.95, 1);
+    assert!(wide[1].first.high - wide[1].first.low > idx[1].first.high - idx[1].first.low);
+}
+
+#[test]
+fn morris_measures_match_a_function_with_known_effects() {
+    // f = 3 u0 + 0 u1 + 4 u2^2: u0's effects are all 3, u1 has none, u2's vary.
+    let f = |u: &[f64]| 3.0 * u[0] + 4.0 * u[2] * u[2];
+    let k = 3;
+    let design = UnitDesign::morris(k, 40, 4, 9);
+    let x: Vec<Vec<f64>> = (0..design.len()).map(|p| design.point(p)).collect();
+    let y: Vec<f64> = x.iter().map(|u| f(u)).collect();
+    let m = morris_indices(&x, &y, k, 100, 0.95, 2);
+    assert!((m[0].mu.value - 3.0).abs() < 1e-9 && (m[0].mu_star.value - 3.0).abs() < 1e-9);
+    assert!(m[0].sigma.value.abs() < 1e-9);
+    assert_eq!(m[1].mu_star.value, 0.0);
+    // With 4 levels, Δ = 2/3: u2 steps between 0 and 2/3 (effect 8/3) or 1/3 and 1 (16/3).
+    assert!(m[2].mu_star.value > 8.0 / 3.0 - 1e-9 && m[2].mu_star.value < 16.0 / 3.0 + 1e-9);
+    assert!(m[2].sigma.value > 0.5);
+    assert!(m[2].mu_star.low <= m[2].mu_star.value && m[2].mu_star.value <= m[2].mu_star.high);
+
+    // On Ishigami, u2 (x3) acts only through its interaction with x1: S1 = 0, yet Morris
+    // sees it.
+    let design = UnitDesign::morris(k, 100, 4, 9);
+    let x: Vec<Vec<f64>> = (0..design.len()).map(|p| design.point(p)).collect();
+    let y: Vec<f64> = x.iter().map(|u| ishigami(u)).collect();
+    let m = morris_indices(&x, &y, k, 0, 0.95, 2);
+    assert!(
+        m[2].mu_star.value > 1.0 && m[2].sigma.value > 1.0,
+        "{:?}",
+        m[2]
+    );
+}
