@@ -10,11 +10,11 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::agents::{
-    Help, Housing, Legal, Migrant, MigrantId, NO_DAY, Reason, Status, flag, online,
+    flag, online, Help, Housing, Legal, Migrant, MigrantId, Reason, Status, NO_DAY,
 };
 use super::observe::{DayRecord, LONG_STAYER_DAYS};
 use super::population;
-use super::ties::{EXTERNAL, TieKind, TieStore};
+use super::ties::{TieKind, TieStore, EXTERNAL};
 use super::world::{PolicyState, World};
 use crate::scenario::Scenario;
 
@@ -202,7 +202,7 @@ impl<'s> Sim<'s> {
         }
         let departure = self.bureaucracy(&mut m, id, today);
         if let Some((status, reason)) = departure {
-            let dest = self.pick_destination(wealth(&m, today.fx), false);
+            let dest = self.pick_destination(self.wealth(&m, today.fx), false);
             self.depart(&mut m, id, status, reason, dest, today.t);
             self.agents[id as usize] = m;
             return;
@@ -214,7 +214,7 @@ impl<'s> Sim<'s> {
         let factors = self.factors(&m, today, tie_counts, false);
         self.wellbeing(&mut m, &factors);
         if let Some((status, reason)) = self.decide(&m, &factors) {
-            let dest = self.pick_destination(wealth(&m, today.fx), false);
+            let dest = self.pick_destination(self.wealth(&m, today.fx), false);
             self.depart(&mut m, id, status, reason, dest, today.t);
         } else {
             self.integration(&mut m, tie_counts);
@@ -273,7 +273,7 @@ impl<'s> Sim<'s> {
             Legal::VisaFree => {
                 if t >= m.legal_until {
                     if policy.border_runs_allowed
-                        && wealth(m, today.fx) >= lg.border_run_cost_kzt as f32
+                        && self.wealth(m, today.fx) >= lg.border_run_cost_kzt as f32
                     {
                         self.spend(m, lg.border_run_cost_kzt as f32, today);
                         m.legal_until = t.saturating_add(lg.visa_free_days as u16);
@@ -367,7 +367,7 @@ impl<'s> Sim<'s> {
         if u >= p && !informed {
             return;
         }
-        let w = wealth(m, today.fx);
+        let w = self.wealth(m, today.fx);
         let month_cost = 30.0 * sc.money.living_kzt_day as f32;
         let routes = &sc.policy.rvp;
         let eligible = |r: usize| -> bool {
@@ -436,7 +436,7 @@ impl<'s> Sim<'s> {
         let keeps_ground = match m.rvp_route as usize {
             EMPLOYMENT => m.has_local_job(),
             FAMILY_STUDY => true,
-            _ => wealth(m, today.fx) >= r.fee_kzt as f32,
+            _ => self.wealth(m, today.fx) >= r.fee_kzt as f32,
         };
         if keeps_ground {
             if m.rvp_route as usize != EMPLOYMENT && m.rvp_route as usize != FAMILY_STUDY {
@@ -555,7 +555,20 @@ impl<'s> Sim<'s> {
         living + housing
     }
 
+    /// Money a migrant can reach now, in KZT (tenge plus rubles at today's rate); without
+    /// the money mechanism, money never limits anyone.
+    fn wealth(&self, m: &Migrant, fx: f32) -> f32 {
+        if self.sc.money.enabled {
+            m.kzt + m.rub.max(0.0) * fx
+        } else {
+            f32::INFINITY
+        }
+    }
+
     fn spend(&mut self, m: &mut Migrant, kzt: f32, today: &Today) {
+        if !self.sc.money.enabled {
+            return;
+        }
         m.kzt -= kzt;
         if m.kzt < 0.0 {
             // Cover the gap from rubles through whatever channel is open.
@@ -652,7 +665,7 @@ impl<'s> Sim<'s> {
         let stock = sc.cities[city].rental_stock / f64::from(sc.arrivals.persons_per_agent);
         let vacancy = (1.0 - f64::from(c.market) / stock.max(1.0)).clamp(0.05, 1.0) as f32;
         let month_rent = c.rent_base_kzt_month as f32 * c.rent_multiplier;
-        let w = wealth(m, today.fx);
+        let w = self.wealth(m, today.fx);
         let can_share = w >= 0.5 * month_rent * (1.0 + h.deposit_months as f32);
         if can_share && self.chance(h.search_prob_per_day as f32 * vacancy) {
             let can_alone = w >= 3.0 * month_rent * (1.0 + h.deposit_months as f32);
@@ -1035,7 +1048,7 @@ impl<'s> Sim<'s> {
             support: self.support(ties),
             local_ties: ((ties[0] + ties[1]) as f32 / 3.0).min(1.0),
             newcomer: self.newcomer[usize::from(days_here).min(self.newcomer.len() - 1)],
-            afford: wealth(m, today.fx) >= self.cheapest_destination,
+            afford: self.wealth(m, today.fx) >= self.cheapest_destination,
         }
     }
 
@@ -1153,7 +1166,11 @@ impl<'s> Sim<'s> {
         terms
             .iter()
             .fold((Reason::Stress, f32::MIN), |best, &(r, v)| {
-                if v > best.1 { (r, v) } else { best }
+                if v > best.1 {
+                    (r, v)
+                } else {
+                    best
+                }
             })
             .0
     }
@@ -1278,12 +1295,11 @@ impl<'s> Sim<'s> {
 
 /// How eagerly a migrant looks for a local job: less while a remote job pays.
 fn search_intensity(m: &Migrant) -> f32 {
-    if m.has_remote_job() { 0.3 } else { 1.0 }
-}
-
-/// Money a migrant can reach now, in KZT (tenge plus rubles at today's rate).
-fn wealth(m: &Migrant, fx: f32) -> f32 {
-    m.kzt + m.rub.max(0.0) * fx
+    if m.has_remote_job() {
+        0.3
+    } else {
+        1.0
+    }
 }
 
 /// e^x to about 3e-4 relative error, for choice probabilities: 2^(x log2 e) with the

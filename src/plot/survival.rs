@@ -8,9 +8,9 @@ use super::parts::{self, Frame, LegendEntry, Swatch};
 use super::render::{Area, DrawError};
 use super::style::{self, Theme};
 
-/// With more cohorts than this, the legend names an evenly spaced selection (always the
-/// first and the last); the colour ramp shows where the others fall.
-const MAX_LEGEND_COHORTS: usize = 12;
+/// With more cohorts than this, an evenly spaced selection is drawn (always the first and
+/// the last): two dozen monthly curves on one small panel cannot be told apart.
+const MAX_COHORTS: usize = 8;
 
 fn colour_of(i: usize, n: usize) -> plotters::style::RGBColor {
     style::sequential(if n > 1 {
@@ -20,19 +20,22 @@ fn colour_of(i: usize, n: usize) -> plotters::style::RGBColor {
     })
 }
 
+/// Indices of the cohorts drawn.
+fn shown(n: usize) -> Vec<usize> {
+    if n <= MAX_COHORTS {
+        return (0..n).collect();
+    }
+    let k = MAX_COHORTS - 1;
+    let mut picks: Vec<usize> = (0..k)
+        .map(|j| (j * (n - 1) + (k - 1) / 2) / (k - 1))
+        .collect();
+    picks.dedup();
+    picks
+}
+
 fn legend(cohorts: &[Cohort]) -> Vec<LegendEntry> {
     let n = cohorts.len();
-    let shown: Vec<usize> = if n <= MAX_LEGEND_COHORTS {
-        (0..n).collect()
-    } else {
-        let k = 7;
-        let mut picks: Vec<usize> = (0..k)
-            .map(|j| (j * (n - 1) + (k - 1) / 2) / (k - 1))
-            .collect();
-        picks.dedup();
-        picks
-    };
-    shown
+    shown(n)
         .into_iter()
         .map(|i| LegendEntry::new(&cohorts[i].label, colour_of(i, n), Swatch::Line))
         .collect()
@@ -65,7 +68,8 @@ pub fn draw(
             // Day counts are narrower labels than dates: twice as many fit.
             |ticks| NumberAxis::new(0.0..max_days, 2 * ticks),
             |chart| {
-                for (i, cohort) in cohorts.iter().enumerate() {
+                for i in shown(cohorts.len()) {
+                    let cohort = &cohorts[i];
                     let xs: Vec<f64> = cohort.points.iter().map(|p| p.0).collect();
                     let ys: Vec<f64> = cohort.points.iter().map(|p| 100.0 * p.1).collect();
                     parts::draw_line(chart, theme, &xs, &ys, colour_of(i, cohorts.len()))?;
