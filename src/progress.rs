@@ -1,5 +1,6 @@
 //! Progress on stderr: an indicatif bar on a terminal; otherwise (batch logs) a summary
-//! line every `LOG_EVERY`, so an overnight log is never silent for long.
+//! line every `LOG_EVERY` with the rate per minute and the time left, so an overnight log is
+//! never silent for long.
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -31,9 +32,15 @@ impl Progress {
             let bar = ProgressBar::new(total);
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{spinner} {msg} [{bar:40}] {percent}% {elapsed_precise} eta {eta}",
+                    "{spinner} {msg} {pos}/{len} [{bar:40}] {percent}% {per_min} {elapsed_precise} eta {eta}",
                 )
                 .expect("valid template")
+                .with_key(
+                    "per_min",
+                    |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.1}/min", s.pos() as f64 / s.elapsed().as_secs_f64().max(1e-9) * 60.0);
+                    },
+                )
                 .progress_chars("=> "),
             );
             bar.set_message(what.to_string());
@@ -74,11 +81,13 @@ impl Progress {
                     0.0
                 };
                 eprintln!(
-                    "relocant: {} {:.0}% ({}/{}), {:.0} s elapsed, about {:.0} s left",
+                    "relocant: {} {:.0}% ({}/{}), {:.1} {}/min, {:.0} s elapsed, about {:.0} s left",
                     self.what,
                     100.0 * frac,
                     s.done,
                     self.total,
+                    s.done as f64 / elapsed.max(1e-9) * 60.0,
+                    self.what,
                     elapsed,
                     eta
                 );

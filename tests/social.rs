@@ -153,20 +153,25 @@ fn switching_off_transnational_support_weakens_the_pull_home_and_the_money_from_
         family(&base)
     );
     assert_eq!(total(&off, e, |x| x.ties[2]), 0);
-    // Its money side alone: without transfers from family more leave for money reasons.
+    // Its money side alone: where every family sends money, stopping the transfers makes
+    // more leave for money reasons.
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
-    let sets = [
-        "arrivals.persons_per_agent=100".to_string(),
-        "money.family_transfers_enabled=false".to_string(),
-    ];
-    let no_money = scenario::load(Source::File(&path), &sets).unwrap().scenario;
-    let poor = run_replicates(&no_money, REPS, 0, &|| {});
+    let with = |transfers: bool| {
+        let sets = [
+            "arrivals.persons_per_agent=100".to_string(),
+            "profile.family_support_share=1.0".to_string(),
+            format!("money.family_transfers_enabled={transfers}"),
+        ];
+        let sc = scenario::load(Source::File(&path), &sets).unwrap().scenario;
+        run_replicates(&sc, REPS, 0, &|| {})
+    };
     let money = |r: &[RunResult]| total(r, e, |x| u64::from(x.left_for(Reason::Money)));
+    let (poor, helped) = (with(false), with(true));
     assert!(
-        money(&poor) > money(&base),
+        money(&poor) > money(&helped),
         "money departures: no transfers {} vs transfers {}",
         money(&poor),
-        money(&base)
+        money(&helped)
     );
 }
 

@@ -327,6 +327,7 @@ housing.search_prob_per_day = { min = 0.05, max = 0.3 }
     let runs = 48;
 
     let mut rng = Lcg(0x5eed);
+    let mut done_at_kills = Vec::new();
     for trial in 0..3 {
         let out = tmp.path().join(format!("killed-{trial}"));
         let mut kills = 0;
@@ -366,7 +367,7 @@ housing.search_prob_per_day = { min = 0.05, max = 0.3 }
                     child.kill().unwrap(); // SIGKILL
                     child.wait().unwrap();
                     kills += 1;
-                    check_remains(&out, runs);
+                    done_at_kills.push(check_remains(&out, runs));
                     if kills > 40 {
                         // Let it finish: the point was made many times over.
                         ok(&sweep(&f, &out, &["--resume"]));
@@ -390,6 +391,13 @@ housing.search_prob_per_day = { min = 0.05, max = 0.3 }
             .collect();
         assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     }
+    // The kills fell before the first run, between runs and after the last one.
+    eprintln!("runs done at each kill: {done_at_kills:?}");
+    assert!(
+        done_at_kills.iter().any(|d| *d > 0 && *d < runs),
+        "{done_at_kills:?}"
+    );
+    assert!(done_at_kills.len() >= 6, "{done_at_kills:?}");
 }
 
 #[test]
@@ -413,6 +421,12 @@ fn a_torn_journal_line_is_dropped_on_resume() {
     fs::write(out.join("journal"), &j[..cut]).unwrap();
     fs::remove_file(out.join("runs.csv")).unwrap();
     fs::remove_file(out.join("points.csv")).unwrap();
+    let m = String::from_utf8(read(&out.join("manifest.json"))).unwrap();
+    fs::write(
+        out.join("manifest.json"),
+        m.replace("\"complete\"", "\"running\""),
+    )
+    .unwrap();
     let o = sweep(&f, &out, &["--resume"]);
     ok(&o);
     assert_eq!(
@@ -494,8 +508,8 @@ housing.search_prob_per_day = { min = 0.3, max = 0.1, steps = 3 }
         format!("{name}:3:1: unknown key `replicats`; did you mean `replicates`?"),
         format!("{name}:1:1: missing key `replicates`"),
         format!("{name}:7:1: `seed` cannot be set in a sweep: use the sweep's own `seed`"),
-        format!("{name}:10:17: a grid needs a list of values for `decisions.money`"),
-        format!("{name}:12:54: `housing.search_prob_per_day.max` must be greater than `min`"),
+        format!("{name}:10:19: a grid needs a list of values for `decisions.money`"),
+        format!("{name}:12:50: `housing.search_prob_per_day.max` must be greater than `min`"),
     ] {
         assert!(e.contains(&want), "missing {want:?} in:\n{e}");
     }
@@ -680,6 +694,7 @@ fn sobol_indices_of_ishigami_match_the_known_values() {
         .map(|p| ishigami(&design.point(p)))
         .collect();
     let idx = sobol_indices(&y, k, 300, 0.95, 1);
+    eprintln!("Ishigami, N = {n}: {idx:?}");
     for j in 0..k {
         let (s, t) = (idx[j].first, idx[j].total);
         assert!(

@@ -116,7 +116,7 @@ impl FitTable {
         );
         for r in &self.rows {
             s.push_str(&format!(
-                "| `{}` | {} | {} ({}–{}) | {} | {}–{} | {} | {:.1}% |\n",
+                "| `{}` | {} | {} ({} to {}) | {} | {} to {} | {} | {:.1}% |\n",
                 r.key,
                 if r.date == r.day {
                     r.date.clone()
@@ -134,12 +134,16 @@ impl FitTable {
             ));
         }
         s.push_str(&format!(
-            "\n{} of {} targets inside their band; mean relative difference {:.1}%. Simulated: mean and 5–95% quantiles over {} replicates at {} person(s) per agent.\n",
+            "\n{} of {} targets inside their band; mean relative difference {:.1}%. Simulated: mean and 5–95% quantiles over {} replicates {}.\n",
             self.inside_count(),
             self.rows.len(),
             100.0 * self.mean_relative_difference,
             self.replicates,
-            self.persons_per_agent
+            if self.persons_per_agent == 1 {
+                "at full scale".to_string()
+            } else {
+                format!("at 1 agent = {} persons", self.persons_per_agent)
+            }
         ));
         s
     }
@@ -167,7 +171,7 @@ pub fn show(x: f64, unit: Unit) -> String {
             let digits = n.unsigned_abs().to_string();
             let mut out = String::new();
             for (i, c) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
                     out.push(' ');
                 }
                 out.push(c);

@@ -23,6 +23,7 @@ pub mod targets;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use crate::cli::{self, Failure};
@@ -307,10 +308,11 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         );
     }
     while stalled.is_none() && (generations.len() as u32) < abc.generations {
-        if let Some(last) = generations.last() {
-            if last.index > 0 && last.epsilon <= abc.tolerance {
-                break;
-            }
+        if let Some(last) = generations.last()
+            && last.index > 0
+            && last.epsilon <= abc.tolerance
+        {
+            break;
         }
         let g = generations.len() as u32;
         let gen_started = Instant::now();
@@ -319,6 +321,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             &format!("generation {g}/{}", abc.generations - 1),
             args.quiet,
         );
+        let counted = AtomicUsize::new(0);
         let step = pool.install(|| {
             abc::generation(
                 &settings,
@@ -326,7 +329,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
                 generations.last(),
                 g,
                 &simulate,
-                &|| progress.inc(1),
+                &|| {
+                    // Proposals of the last batch beyond `particles` are not counted.
+                    if counted.fetch_add(1, Ordering::Relaxed) < abc.particles {
+                        progress.inc(1);
+                    }
+                },
             )
         });
         progress.finish();
@@ -444,7 +452,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         "program": "relocant",
         "version": env!("CARGO_PKG_VERSION"),
         "command_line": std::env::args().collect::<Vec<_>>(),
-        "reproduce": command,
+        "reproduce": format!("relocant {command}"),
         "seed": seed,
         "generations": generations.len(),
         "simulations": generations.iter().map(|g| g.simulations).sum::<u64>(),

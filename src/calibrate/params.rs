@@ -80,17 +80,18 @@ impl Param {
         }
     }
 
-    /// The prior as text, e.g. `uniform(-10, -6)`.
+    /// The prior as text, e.g. `uniform(-10, -6)`, and `rounded` for a whole-number key.
     pub fn prior_text(&self) -> String {
         format!(
-            "{}({}, {})",
+            "{}({}, {}){}",
             if self.prior.log {
                 "log-uniform"
             } else {
                 "uniform"
             },
             self.prior.lo,
-            self.prior.hi
+            self.prior.hi,
+            if self.integer { ", rounded" } else { "" }
         )
     }
 }
@@ -445,10 +446,10 @@ fn read_param(
         }) if s == "log-uniform" => true,
         Some(n) => {
             let mut msg = "`prior` must be \"uniform\" or \"log-uniform\"".to_string();
-            if let Value::Str(s) = &n.value {
-                if let Some(m) = did_you_mean(s, ["uniform", "log-uniform"]) {
-                    msg.push_str(&format!("; did you mean \"{m}\"?"));
-                }
+            if let Value::Str(s) = &n.value
+                && let Some(m) = did_you_mean(s, ["uniform", "log-uniform"])
+            {
+                msg.push_str(&format!("; did you mean \"{m}\"?"));
             }
             p.push(Diagnostic::at(n.loc, msg));
             false

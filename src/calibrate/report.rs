@@ -183,7 +183,7 @@ pub fn posterior_markdown(s: &Summary<'_>) -> String {
     for (i, p) in s.params.list.iter().enumerate() {
         let [_, q05, q50, q95] = s.stats(i);
         out.push_str(&format!(
-            "| `{}` | {} | {} | {}–{} | {} |\n",
+            "| `{}` | {} | {} | {} to {} | {} |\n",
             p.key,
             p.prior_text(),
             num(q50),
@@ -238,22 +238,21 @@ pub fn calibrated_toml(s: &Summary<'_>, input: &Path, path: &Path) -> std::io::R
         n.to_string_lossy().into_owned()
     });
     let g = s.posterior();
-    let mut out = format!(
-        "# The calibrated scenario, written by `relocant calibrate` (relocant {}): the free\n\
-         # parameters below are {}, found by ABC-SMC against {}\n\
-         # (seed {}, {} generations, tolerance {:.3}); docs/VALIDATION.md describes the\n\
-         # method and shows the fit. Every other key comes from `base`.\n\n\
-         base = \"{}\"\n\
-         name = \"{}\"\n",
+    let intro = format!(
+        "The calibrated scenario, written by `relocant calibrate` (relocant {}). The free parameters below are {}, found by ABC-SMC against {} (seed {}, {} generations, tolerance {:.3}); docs/VALIDATION.md describes the method and shows the fit. Every other key comes from `base`.",
         env!("CARGO_PKG_VERSION"),
         s.point_sentence(),
         s.targets.path,
         s.seed,
         s.generations.len(),
         g.epsilon,
+    );
+    let mut out = comment(&intro, 90);
+    out.push_str(&format!(
+        "\nbase = \"{}\"\nname = \"{}\"\n",
         base.display().to_string().replace('\\', "/"),
         name
-    );
+    ));
     let written = s.written();
     // Group the keys by their table, in the order of the params file.
     let mut tables: Vec<(String, Vec<usize>)> = Vec::new();
@@ -289,10 +288,28 @@ pub fn calibrated_toml(s: &Summary<'_>, input: &Path, path: &Path) -> std::io::R
     Ok(out)
 }
 
-/// The command that reproduces this calibration, with paths as given.
+/// Text as `#` comment lines of at most `width` characters.
+fn comment(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::from("#");
+    for word in text.split_whitespace() {
+        if line.len() + 1 + word.len() > width && line.len() > 1 {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from("#");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+/// The arguments that reproduce this calibration (after `relocant`), with paths as given.
 pub fn command_line(args: &CalibrateArgs, seed: u64) -> String {
     let mut c = format!(
-        "relocant calibrate {} --targets {} --params {}",
+        "calibrate {} --targets {} --params {}",
         args.scenario.display(),
         args.targets.display(),
         args.params.display()
@@ -390,14 +407,15 @@ pub fn markdown(
         abc.particles, abc.quantile, abc.particles
     ));
     out.push_str(&format!(
-        "The distance is the root mean square of the targets' band-scaled deviations: (simulated − observed) / (high − observed) above the observed value, / (observed − low) below it, so ±1 is a band's edge. Each proposal is {} run{} at 1 agent = {} persons, cut at the last target date, with its own seed drawn from (calibration seed {}, generation, proposal). Stopping: after {} generations, when ε reaches {}, or when a generation needs more than particles / {} proposals.\n\n",
+        "The distance is the root mean square of the targets' band-scaled deviations: (simulated − observed) / (high − observed) above the observed value, / (observed − low) below it, so ±1 is a band's edge. Each proposal is {} run{} at {}, cut at the last target date, with its own seed drawn from (calibration seed {}, generation, proposal). Stopping: after {} generations{}, or when a generation needs more than particles / {} = {} proposals.\n\n",
         abc.replicates,
         if abc.replicates == 1 { "" } else { "s (averaged)" },
-        abc.persons_per_agent.map_or("the scenario's".to_string(), |k| k.to_string()),
+        abc.persons_per_agent.map_or("the scenario's scale".to_string(), |k| format!("1 agent = {k} persons")),
         s.seed,
         abc.generations,
-        abc.tolerance,
-        abc.min_acceptance
+        if abc.tolerance > 0.0 { format!(", when ε reaches {}", abc.tolerance) } else { String::new() },
+        abc.min_acceptance,
+        (abc.particles as f64 / abc.min_acceptance).ceil()
     ));
     if let Some(st) = s.stalled {
         out.push_str(&format!(

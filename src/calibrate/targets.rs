@@ -327,15 +327,15 @@ impl Targets {
                     None
                 }
             };
-            if let (Ok((_, Some(suffix))), Some(_)) = (quantity_of_key(&key), date) {
-                if suffix != date_text {
-                    problems.push(Diagnostic::at(
-                        at(1),
-                        format!(
-                            "`date` {date_text} differs from the date in the key `{key}` ({suffix})"
-                        ),
-                    ));
-                }
+            if let (Ok((_, Some(suffix))), Some(_)) = (quantity_of_key(&key), date)
+                && suffix != date_text
+            {
+                problems.push(Diagnostic::at(
+                    at(1),
+                    format!(
+                        "`date` {date_text} differs from the date in the key `{key}` ({suffix})"
+                    ),
+                ));
             }
             let mut number = |i: usize| -> f64 {
                 match cell(i).parse::<f64>() {
@@ -373,15 +373,17 @@ impl Targets {
                     }
                 }
             }
-            if value.is_finite() && low.is_finite() && high.is_finite() {
-                if !(low < value && value < high) {
-                    problems.push(Diagnostic::at(
-                        at(3),
-                        format!(
-                            "the band must hold the value strictly inside: low < value < high, found {low} < {value} < {high}"
-                        ),
-                    ));
-                }
+            if value.is_finite()
+                && low.is_finite()
+                && high.is_finite()
+                && !(low < value && value < high)
+            {
+                problems.push(Diagnostic::at(
+                    at(3),
+                    format!(
+                        "the band must hold the value strictly inside: low < value < high, found {low} < {value} < {high}"
+                    ),
+                ));
             }
             if problems.len() == n {
                 list.push(Target {

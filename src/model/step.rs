@@ -10,11 +10,11 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::agents::{
-    flag, online, Help, Housing, Legal, Migrant, MigrantId, Reason, Status, NO_DAY,
+    Help, Housing, Legal, Migrant, MigrantId, NO_DAY, Reason, Status, flag, online,
 };
 use super::observe::{DayRecord, LONG_STAYER_DAYS};
 use super::population;
-use super::ties::{TieKind, TieStore, EXTERNAL};
+use super::ties::{EXTERNAL, TieKind, TieStore};
 use super::world::{PolicyState, World};
 use crate::scenario::Scenario;
 
@@ -148,7 +148,11 @@ impl<'s> Sim<'s> {
             m.status = Status::Present;
             m.legal_until = t.saturating_add(sc.legal.visa_free_days as u16);
             self.record.arrived += 1;
-            if sc.online.enabled && self.rng.random_bool(sc.online.community_initial_share) {
+            let transit = self.agents[id as usize].has(flag::TRANSIT);
+            if sc.online.enabled
+                && !transit
+                && self.rng.random_bool(sc.online.community_initial_share)
+            {
                 self.agents[id as usize].online |= online::COMMUNITY;
             }
             let m = &self.agents[id as usize];
@@ -1166,11 +1170,7 @@ impl<'s> Sim<'s> {
         terms
             .iter()
             .fold((Reason::Stress, f32::MIN), |best, &(r, v)| {
-                if v > best.1 {
-                    (r, v)
-                } else {
-                    best
-                }
+                if v > best.1 { (r, v) } else { best }
             })
             .0
     }
@@ -1295,11 +1295,7 @@ impl<'s> Sim<'s> {
 
 /// How eagerly a migrant looks for a local job: less while a remote job pays.
 fn search_intensity(m: &Migrant) -> f32 {
-    if m.has_remote_job() {
-        0.3
-    } else {
-        1.0
-    }
+    if m.has_remote_job() { 0.3 } else { 1.0 }
 }
 
 /// e^x to about 3e-4 relative error, for choice probabilities: 2^(x log2 e) with the

@@ -7,8 +7,10 @@
 //! output is the mean over its replicates.
 //!
 //! Sobol: with f_A, f_B, f_ABj the outputs at A_i, B_i and A_i with column j from B_i, and
-//! V the variance of all f_A and f_B, S1_j = mean(f_B (f_ABj - f_A)) / V (Saltelli 2010) and
-//! ST_j = mean((f_A - f_ABj)^2) / (2 V) (Jansen 1999). Morris: elementary effects in unit
+//! V the variance of all f_A and f_B, S1_j = mean((f_B - m) (f_ABj - f_A)) / V (Saltelli
+//! 2010, with outputs centred on their mean m, which leaves the estimator unbiased but keeps a
+//! large mean from inflating its variance) and ST_j = mean((f_A - f_ABj)^2) / (2 V) (Jansen
+//! 1999). Morris: elementary effects in unit
 //! coordinates, EE = Δy / Δu; μ* = mean |EE| (Campolongo 2007), σ its standard deviation.
 //! Intervals are bootstrap percentiles over base samples (Sobol) or trajectories (Morris).
 
@@ -66,7 +68,7 @@ fn sobol_point(y: &[f64], k: usize, base: &[usize]) -> (Vec<f64>, Vec<f64>) {
             let (mut s, mut t) = (0.0, 0.0);
             for &i in base {
                 let (fa, fb, fab) = (at(i, 0), at(i, k + 1), at(i, j + 1));
-                s += fb * (fab - fa);
+                s += (fb - mean) * (fab - fa);
                 t += (fa - fab).powi(2);
             }
             first[j] = s / n / var;

@@ -46,6 +46,12 @@ pub fn ranges(xs: &[u64]) -> String {
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let dirs = &args.dirs;
+    let mut seen = std::collections::HashSet::new();
+    for d in dirs {
+        if !seen.insert(fs::canonicalize(d).unwrap_or_else(|_| d.clone())) {
+            return Err(Failure::Input(format!("{} is named twice", d.display())));
+        }
+    }
     let mut manifests = Vec::new();
     for d in dirs {
         let Some(m) = read_manifest(d) else {
@@ -264,7 +270,11 @@ fn link_daily(dirs: &[PathBuf], out: &Path) -> Result<usize, Failure> {
                 continue;
             }
             if fs::hard_link(e.path(), &to).is_err() {
-                fs::copy(e.path(), &to).map_err(io_err(&to))?;
+                // Another file system: copy under a temporary name, then rename.
+                let tmp = journal::tmp_path(&to);
+                fs::copy(e.path(), &tmp)
+                    .and_then(|_| fs::rename(&tmp, &to))
+                    .map_err(io_err(&to))?;
             }
             n += 1;
         }

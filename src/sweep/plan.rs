@@ -328,7 +328,7 @@ fn check_param(spec: &Spec, q: &Param, fixed: &[String]) -> Vec<String> {
                 .sources
                 .line_col(q.value_loc.src, q.value_loc.start as usize);
             eprintln!(
-                "{}:{l}:{c}: note: `{}` takes whole numbers only, because its `min` and `max` are integers; write them as floats (e.g. {:?}) for a continuous range",
+                "{}:{l}:{c}: note: `{}` will take whole numbers only, because its `min` and `max` are integers; write them as floats (e.g. {:?}) for a continuous range",
                 spec.file.display(),
                 q.path,
                 lo

@@ -147,23 +147,25 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             "{} already holds a sweep; pass --resume to finish it, --force to start again, or choose another --out",
             dir.display()
         )));
-    } else if existing && !journal_path.exists() {
-        // A finished (or merged) directory without a journal: complete if it is ours.
-        return match read_manifest(&dir) {
-            Some(m)
-                if m["fingerprint"] == format!("{:016x}", plan.fingerprint)
-                    && m["status"] == "complete" =>
-            {
-                if !args.quiet {
-                    eprintln!("relocant: {} is already complete", dir.display());
-                }
-                Ok(())
+    } else if existing {
+        // Resuming a finished (or merged) sweep has nothing to do.
+        let complete = read_manifest(&dir).is_some_and(|m| {
+            m["fingerprint"] == format!("{:016x}", plan.fingerprint)
+                && m["status"] == "complete"
+                && m["shard"] == shard.map_or(serde_json::Value::Null, |s| s.label().into())
+        }) && dir.join("runs.csv").exists();
+        if complete {
+            if !args.quiet {
+                eprintln!("relocant: {} is already complete", dir.display());
             }
-            _ => Err(Failure::Input(format!(
+            return Ok(());
+        }
+        if !journal_path.exists() {
+            return Err(Failure::Input(format!(
                 "{} holds another sweep's results; choose another --out or pass --force",
                 dir.display()
-            ))),
-        };
+            )));
+        }
     }
 
     // Recover what an interrupted sweep left.
