@@ -542,6 +542,29 @@ labour.referral_prob_per_tie = [0.5, 1.5]
     ] {
         assert!(e.contains(&want), "missing {want:?} in:\n{e}");
     }
+    // Values that clash with the base only in some combinations: the sweep is checked
+    // point by point, and only the bad points are named.
+    let body = r#"seed = 1
+replicates = 1
+design = "grid"
+[set]
+arrivals.persons_per_agent = 400
+[params]
+policy.border_run_ban.announced = [2022-12-31, 2023-03-01]
+policy.border_run_ban.date = [2023-01-27, 2023-06-01]
+"#;
+    let f = sweep_file(tmp.path(), "clash", body);
+    let o = sweep(&f, &tmp.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("design point 2 (policy.border_run_ban.announced = 2023-03-01, policy.border_run_ban.date = 2023-01-27) is not a valid scenario:\n  the border-run ban is announced (2023-03-01) after it takes effect (2023-01-27)"), "{e}");
+    assert!(!e.contains("design point 3"), "{e}");
+    assert!(
+        !tmp.path().join("out").exists(),
+        "nothing is created for bad input"
+    );
+    let f = sweep_file(tmp.path(), "clash2", &body.replace("2023-01-27, ", ""));
+    ok(&sweep(&f, &tmp.path().join("out"), &[]));
     // Sizes of other designs and unknown designs.
     let body = "seed = 1\nreplicates = 1\ndesign = \"sobl\"\nsamples = 4\n[params]\ndecisions.money = { min = 1.0, max = 2.0 }\n";
     let f = sweep_file(tmp.path(), "bad3", body);

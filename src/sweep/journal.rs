@@ -55,9 +55,21 @@ impl Journal {
 
     /// Appends one record and syncs it to disk.
     pub fn append(&mut self, kind: char, payload: &str) -> io::Result<()> {
-        debug_assert!(!payload.contains('\n'));
-        self.file.write_all(record(kind, payload).as_bytes())?;
+        self.append_unsynced(kind, payload)?;
         self.file.sync_data()
+    }
+
+    /// Appends one record (in a single write) without waiting for the disk; a later
+    /// `sync_data` on [`Journal::syncer`] makes it durable. Lets threads sync outside the
+    /// lock that orders their appends.
+    pub fn append_unsynced(&mut self, kind: char, payload: &str) -> io::Result<()> {
+        debug_assert!(!payload.contains('\n'));
+        self.file.write_all(record(kind, payload).as_bytes())
+    }
+
+    /// A second handle on the journal, for syncing it.
+    pub fn syncer(&self) -> io::Result<File> {
+        self.file.try_clone()
     }
 }
 

@@ -231,10 +231,19 @@ impl Plan {
                     .zip(self.values(*p))
                     .map(|(q, v)| format!("{} = {}", q.path, v.toml()))
                     .collect();
+                // The place of an override in its `--set` text means nothing here.
+                let lines: Vec<&str> = e
+                    .lines()
+                    .map(|l| match l.strip_prefix("--set:") {
+                        Some(rest) => rest.splitn(3, ':').nth(2).unwrap_or(rest).trim_start(),
+                        None => l,
+                    })
+                    .collect();
                 format!(
-                    "design point {p} ({}) is not a valid scenario:\n  {}",
+                    "{}: design point {p} ({}) is not a valid scenario:\n  {}",
+                    self.spec.file.display(),
                     desc.join(", "),
-                    e.replace('\n', "\n  ")
+                    lines.join("\n  ")
                 )
             })
             .collect();
@@ -301,7 +310,14 @@ fn check_param(spec: &Spec, q: &Param, fixed: &[String]) -> Vec<String> {
         let mut sets = fixed.to_vec();
         sets.push(format!("{}={}", q.path, v.toml()));
         if let Err(e) = scenario::load(source_of(spec), &sets) {
-            for line in &e.lines {
+            // Only problems of the value itself (an unknown key, a wrong type, out of range:
+            // messages that name the key) are reported here. A value may clash with the
+            // base only until another parameter changes too (a later ban date with a later
+            // announcement); such clashes are found on the design points themselves.
+            let own = format!("`{}", q.path);
+            for line in e.lines.iter().filter(|l| {
+                l.starts_with("--set:") && (l.contains(&own) || l.contains("is not a dotted key"))
+            }) {
                 out.push(locate(
                     spec,
                     line,

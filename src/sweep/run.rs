@@ -119,6 +119,17 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         Some(s) => root.join(s.dir_name()),
         None => root,
     };
+    // Every design point must make a valid scenario; a new sweep checks before it creates
+    // anything, a resumed one checks the points it has left.
+    let fresh = args.force || !dir.join("journal").exists();
+    let check = |runs: &mut dyn Iterator<Item = u64>| {
+        let points: BTreeSet<u64> = runs.map(|r| plan.split(r).0).collect();
+        plan.check_points(&points.into_iter().collect::<Vec<_>>())
+            .map_err(Failure::Input)
+    };
+    if fresh {
+        check(&mut my_runs(plan.runs, shard))?;
+    }
     fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     let _lock = lock(&dir)?;
     let journal_path = dir.join("journal");
@@ -206,9 +217,9 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .filter(|r| !done.get(*r))
         .collect();
     let already = my_runs(plan.runs, shard).count() - todo.len();
-    let points: BTreeSet<u64> = todo.iter().map(|r| plan.split(*r).0).collect();
-    plan.check_points(&points.into_iter().collect::<Vec<_>>())
-        .map_err(Failure::Input)?;
+    if !fresh {
+        check(&mut todo.iter().copied())?;
+    }
 
     let threads = if args.jobs == 0 {
         rayon::current_num_threads()
@@ -235,6 +246,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     }
     let width = (plan.runs.max(2) - 1).to_string().len();
     let progress = Progress::new(todo.len() as u64, "runs", args.quiet);
+    let syncer = journal.syncer().map_err(io_err(&journal_path))?;
     let state = Mutex::new((journal, columns));
     let work = || {
         todo.par_iter().try_for_each(|&run| -> Result<(), Failure> {
@@ -257,7 +269,9 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             let (journal, columns) = &mut *g;
             match columns {
                 None => {
-                    journal.append('H', &names).map_err(io_err(&journal_path))?;
+                    journal
+                        .append_unsynced('H', &names)
+                        .map_err(io_err(&journal_path))?;
                     *columns = Some(names);
                 }
                 Some(c) if *c != names => {
@@ -267,8 +281,13 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
                 }
                 Some(_) => {}
             }
-            journal.append('R', &row).map_err(io_err(&journal_path))?;
+            journal
+                .append_unsynced('R', &row)
+                .map_err(io_err(&journal_path))?;
             drop(g);
+            // The run counts as done once its record is on disk; syncing outside the lock
+            // lets other threads append meanwhile (one sync covers every earlier record).
+            syncer.sync_data().map_err(io_err(&journal_path))?;
             progress.inc(1);
             Ok(())
         })
