@@ -655,3 +655,32 @@ fn the_shipped_calibrated_scenario_fits_every_target() {
         );
     }
 }
+
+#[test]
+fn the_docs_show_the_calibrated_values() {
+    let read = |p: &str| fs::read_to_string(root().join(p)).unwrap();
+    let validation = read("docs/VALIDATION.md");
+    let start = validation
+        .find("| parameter | prior |")
+        .expect("VALIDATION.md has the posterior table");
+    let end = validation[start..].find("\n\n").unwrap() + start;
+    let table = &validation[start..=end];
+    assert!(
+        read("docs/MODEL.md").contains(table),
+        "docs/MODEL.md §11 does not show the posterior table of docs/VALIDATION.md; copy it"
+    );
+    // The table's last column is what scenarios/calibrated.toml sets.
+    let scenario: toml::Table = read("scenarios/calibrated.toml").parse().unwrap();
+    for row in table.lines().skip(2) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let key = cells[1].trim_matches('`');
+        let mut v = &toml::Value::Table(scenario.clone());
+        for part in key.split('.') {
+            v = &v[part];
+        }
+        assert_eq!(v.to_string(), cells[5], "{key}");
+    }
+    assert!(validation.contains(
+        "cargo run --release -- calibrate scenarios/baseline.toml --targets scenarios/calibration/targets.csv --params scenarios/calibration/baseline.toml"
+    ));
+}

@@ -302,9 +302,14 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(format!("cannot start threads: {e}")))?;
     if !args.quiet && !generations.is_empty() {
         eprintln!(
-            "relocant: resuming after generation {} of {}",
-            generations.len() - 1,
-            abc.generations
+            "relocant: resuming: {} of {} generations done{}",
+            generations.len(),
+            abc.generations,
+            if stalled.is_some() {
+                " (sampling stopped early)"
+            } else {
+                ""
+            }
         );
     }
     while stalled.is_none() && (generations.len() as u32) < abc.generations {
