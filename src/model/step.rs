@@ -127,13 +127,18 @@ impl<'s> Sim<'s> {
             fx: self.world.kzt_per_rub as f32,
             mir_rub_day: self.world.mir_rub_per_day(),
         };
+        // Live the day and drop those who left in the same pass (the migrant is still in
+        // cache here; a second pass would read every migrant again).
+        let mut kept = 0;
         for k in 0..self.active.len() {
             let id = self.active[k];
             self.live_one_day(id, &today);
+            if self.agents[id as usize].status == Status::Present {
+                self.active[kept] = id;
+                kept += 1;
+            }
         }
-        let agents = &self.agents;
-        self.active
-            .retain(|&i| agents[i as usize].status == Status::Present);
+        self.active.truncate(kept);
         for (c, m) in self.world.cities.iter_mut().zip(&self.market_today) {
             c.market = *m;
         }
