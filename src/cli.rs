@@ -69,8 +69,9 @@ pub enum Command {
     Analyze(crate::sweep::AnalyzeArgs),
 }
 
+/// The scenario a command runs: a file, or the built-in baseline, with overrides.
 #[derive(clap::Args, Debug)]
-pub struct RunArgs {
+pub struct ScenarioArgs {
     /// Scenario file [default: the built-in historical baseline].
     pub scenario: Option<PathBuf>,
     /// Number of replicates (overrides the scenario's `replicates`).
@@ -79,12 +80,33 @@ pub struct RunArgs {
     /// Master seed (overrides the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output directory [default: output/<scenario name>].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
     /// Override any scenario key, e.g. --set policy.border_run_ban.date=2023-06-01 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
+}
+
+impl ScenarioArgs {
+    /// Loads and validates the scenario; `--replicates` and `--seed` become overrides, so
+    /// the resolved scenario records them.
+    pub fn load(&self) -> Result<Loaded, Failure> {
+        let mut sets = self.sets.clone();
+        if let Some(r) = self.replicates {
+            sets.push(format!("replicates={r}"));
+        }
+        if let Some(s) = self.seed {
+            sets.push(format!("seed={s}"));
+        }
+        load(self.scenario.as_deref(), &sets)
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub input: ScenarioArgs,
+    /// Output directory [default: output/<scenario name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub jobs: usize,
@@ -169,14 +191,7 @@ fn check(paths: &[PathBuf]) -> Result<(), Failure> {
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
-    let mut sets = args.sets.clone();
-    if let Some(r) = args.replicates {
-        sets.push(format!("replicates={r}"));
-    }
-    if let Some(s) = args.seed {
-        sets.push(format!("seed={s}"));
-    }
-    let loaded = load(args.scenario.as_deref(), &sets)?;
+    let loaded = args.input.load()?;
     let sc = &loaded.scenario;
     let out = args
         .out

@@ -48,15 +48,8 @@ fn split(total: u64, weights: &[f64]) -> Vec<u64> {
 }
 
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    let d = relocant::calendar::Date::from_days(z);
+    (i64::from(d.year), u32::from(d.month), u32::from(d.day))
 }
 
 fn iso(day: i64) -> String {
@@ -297,13 +290,11 @@ impl Fixture {
     }
 }
 
+/// Day number of the first of a month.
 fn days_from_civil(y: i64, m: u32) -> i64 {
-    // First of the month: count from the fixture's start date.
-    let mut day = START - 40;
-    while civil_from_days(day) != (y, m, 1) {
-        day += 1;
-    }
-    day
+    relocant::calendar::Date::new(y as i32, m as u8, 1)
+        .expect("valid month")
+        .to_days()
 }
 
 fn join(values: &[f64]) -> String {

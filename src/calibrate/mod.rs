@@ -38,23 +38,14 @@ use targets::Targets;
 /// Options of `relocant validate`.
 #[derive(clap::Args, Debug)]
 pub struct ValidateArgs {
-    /// Scenario file [default: the built-in historical baseline].
-    pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: cli::ScenarioArgs,
     /// Observed figures: a CSV file with columns key,date,value,low,high,unit.
     #[arg(long)]
     pub targets: PathBuf,
-    /// Number of replicates (overrides the scenario's `replicates`).
-    #[arg(long)]
-    pub replicates: Option<u32>,
-    /// Master seed (overrides the scenario's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
     /// Where to write fit.csv and fit.md [default: output/validation/<scenario name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Override any scenario key, e.g. --set arrivals.persons_per_agent=50 (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub sets: Vec<String>,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub jobs: usize,
@@ -105,14 +96,7 @@ pub struct CalibrateArgs {
 
 /// `relocant validate`: replicates of a scenario against the targets.
 pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
-    let mut sets = args.sets.clone();
-    if let Some(r) = args.replicates {
-        sets.push(format!("replicates={r}"));
-    }
-    if let Some(s) = args.seed {
-        sets.push(format!("seed={s}"));
-    }
-    let loaded = cli::load(args.scenario.as_deref(), &sets)?;
+    let loaded = args.input.load()?;
     let targets = Targets::read(&args.targets)?;
     targets.check_run(&loaded.scenario)?;
     let out = args.out.clone().unwrap_or_else(|| {

@@ -1,9 +1,9 @@
-//! Calendar dates for chart axes: ISO `YYYY-MM-DD` parsing, day numbers, and a date axis
-//! whose ticks fall on month starts. Dates are plain day numbers (days since 1970-01-01) so
-//! the crate needs no date library; the proleptic Gregorian conversions follow Howard
-//! Hinnant's `days_from_civil` / `civil_from_days`.
+//! Calendar dates for chart axes: day numbers (days since 1970-01-01, as
+//! `crate::calendar::Date` counts them) and a date axis whose ticks fall on month starts.
 
 use std::ops::Range;
+
+use crate::calendar::Date;
 
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 
@@ -13,57 +13,23 @@ const MONTHS: [&str; 12] = [
 
 /// Days since 1970-01-01 of a civil date.
 pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Date {
+        year: year as i32,
+        month: month as u8,
+        day: day as u8,
+    }
+    .to_days()
 }
 
 /// Civil date `(year, month 1..=12, day 1..=31)` of a day number.
 pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    let d = Date::from_days(z);
+    (i64::from(d.year), u32::from(d.month), u32::from(d.day))
 }
 
 /// Parses a strict ISO date `YYYY-MM-DD` into a day number.
 pub fn parse_iso(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    let digits = |r: Range<usize>| -> Option<i64> {
-        let part = &text[r];
-        part.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| part.parse().ok())
-            .flatten()
-    };
-    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month as u32).into() {
-        return None;
-    }
-    Some(days_from_civil(year, month as u32, day as u32))
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    Date::parse(text.trim()).map(Date::to_days)
 }
 
 /// A time axis over day numbers with ticks on the first day of every `step` months
