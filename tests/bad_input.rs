@@ -198,6 +198,7 @@ mod case {
         end_before_start,
         run_too_long,
         ban_announced_after_date,
+        mir_announced_after_date,
         anchors_decreasing,
         anchors_same_date,
         date_outside_run,

@@ -284,3 +284,33 @@ fn the_hand_set_baseline_puts_the_late_november_stock_inside_the_target_band() {
         "stock {mean} outside [{low}, {high}]"
     );
 }
+
+#[test]
+fn an_announced_mir_block_lets_migrants_move_money_in_time() {
+    // Everyone depends on MIR, which works without limits until a block in 2024 that comes
+    // as a surprise, or is announced 60 days ahead.
+    let base = [
+        "money.kz_card_enabled=false",
+        "money.crypto_enabled=false",
+        "policy.mir.stop_2024.mode=blocked",
+    ];
+    let surprise = load("mir_no_limits.toml", &base);
+    let mut warned_sets = base.to_vec();
+    warned_sets.push("policy.mir.stop_2024.announced=2023-12-29");
+    let warned = load("mir_no_limits.toml", &warned_sets);
+    let (a, b) = (run(&surprise, 6), run(&warned, 6));
+    let money_after = |sc: &Scenario, runs: &[RunResult]| -> u32 {
+        let (x, y) = (day(sc, "2024-02-27"), day(sc, "2024-08-31"));
+        runs.iter()
+            .map(|r| r.days[y].left_for(Reason::Money) - r.days[x].left_for(Reason::Money))
+            .sum()
+    };
+    let (s, w) = (money_after(&surprise, &a), money_after(&warned, &b));
+    assert!(
+        w < s,
+        "money departures after the block: warned {w} vs surprise {s}"
+    );
+    // Nothing differs before the announcement.
+    let d = day(&surprise, "2023-12-28");
+    assert_eq!(a[0].days[d], b[0].days[d]);
+}

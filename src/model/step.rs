@@ -495,8 +495,15 @@ impl<'s> Sim<'s> {
         }
         m.kzt += m.local_kzt_day - cost;
         let runway = sc.money.runway_days as f32 * cost.max(1.0);
-        if m.kzt < 0.5 * runway && m.rub > 0.0 {
-            let mut want_kzt = runway - m.kzt;
+        // Before an announced MIR block or limit takes effect, migrants move more rubles
+        // into tenge while they still can (anticipation).
+        let target = if today.policy.mir_tightening_ahead {
+            sc.money.anticipation_multiplier as f32 * runway
+        } else {
+            runway
+        };
+        if m.kzt < 0.5 * target && m.rub > 0.0 {
+            let mut want_kzt = target - m.kzt;
             for (cap_rub, fee) in self.channels(m, today) {
                 if want_kzt <= 0.0 || m.rub <= 0.0 {
                     break;

@@ -14,6 +14,7 @@ enum Change {
     BanAnnounced,
     BanEffective,
     Mir { mode: usize, cap_rub_month: f64 },
+    MirAnnounced { mode: usize, cap_rub_month: f64 },
     Fingerprinting(u32),
     VnzhSkilled,
     ServiceCentre(f64),
@@ -33,6 +34,8 @@ pub struct PolicyState {
     pub mir_mode: usize,
     /// RUB per day a MIR card yields when limited.
     pub mir_cap_rub_day: f32,
+    /// A tighter MIR regime is announced and not yet in force: migrants move money early.
+    pub mir_tightening_ahead: bool,
     pub rvp_extra_days: u32,
     pub vnzh_skilled_open: bool,
     /// Multiplies bureaucratic waiting times (a service centre lowers it).
@@ -93,6 +96,13 @@ impl World {
             at(b.date, Change::BanEffective, Some("border-run ban".into()));
         }
         for m in &p.mir {
+            if m.announced < m.date {
+                let change = Change::MirAnnounced {
+                    mode: m.mode,
+                    cap_rub_month: m.cap_rub_month,
+                };
+                at(m.announced, change, None);
+            }
             let label = if m.label.is_empty() {
                 format!("MIR {}", MIR_MODES[m.mode])
             } else {
@@ -191,6 +201,7 @@ impl World {
                 border_runs_allowed: true,
                 mir_mode: 0,
                 mir_cap_rub_day: 0.0,
+                mir_tightening_ahead: false,
                 rvp_extra_days: 0,
                 vnzh_skilled_open: false,
                 bureaucracy_factor: 1.0,
@@ -253,6 +264,16 @@ impl World {
             } => {
                 p.mir_mode = mode;
                 p.mir_cap_rub_day = (cap_rub_month / 30.0) as f32;
+                p.mir_tightening_ahead = false;
+            }
+            Change::MirAnnounced {
+                mode,
+                cap_rub_month,
+            } => {
+                // Tighter: a harder mode, or a lower cap in the same mode.
+                let cap = (cap_rub_month / 30.0) as f32;
+                p.mir_tightening_ahead = mode > p.mir_mode
+                    || (mode == p.mir_mode && mode == 1 && cap < p.mir_cap_rub_day);
             }
             Change::Fingerprinting(extra) => p.rvp_extra_days = extra,
             Change::VnzhSkilled => p.vnzh_skilled_open = true,

@@ -323,6 +323,7 @@ fn money(r: &Reader<'_>, run: &Run) -> Money {
         crypto_enabled: r.boolean("crypto_enabled"),
         crypto_fee: r.prob("crypto_fee"),
         family_transfers_enabled: r.boolean("family_transfers_enabled"),
+        anticipation_multiplier: r.num("anticipation_multiplier", 1.0, 100.0),
     }
 }
 
@@ -506,10 +507,27 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
         let mode = e.choice("mode", &MIR_MODES);
         let cap_rub_month = e.nonneg("cap_rub_month");
         let label = e.string("label");
+        let announced = match e.date("announced") {
+            Some((a, aloc)) => {
+                run.check(p, &format!("announcement of MIR stage `{name}`"), a, aloc);
+                if a > date && e.has("date") {
+                    let at = prefer_user(&[aloc, e.loc_of("date")]);
+                    p.push(
+                        at,
+                        format!(
+                            "MIR stage `{name}` is announced ({a}) after it takes effect ({date})"
+                        ),
+                    );
+                }
+                a
+            }
+            None => date,
+        };
         e.finish();
         if on {
             mir.push(MirStage {
                 name,
+                announced,
                 date,
                 mode,
                 cap_rub_month,

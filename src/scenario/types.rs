@@ -127,6 +127,8 @@ pub struct Money {
     pub crypto_enabled: bool,
     pub crypto_fee: f64,
     pub family_transfers_enabled: bool,
+    /// Multiplies the money a migrant moves into tenge while a tighter MIR regime is announced.
+    pub anticipation_multiplier: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -267,6 +269,8 @@ pub struct BorderRunBan {
 #[derive(Clone, Debug)]
 pub struct MirStage {
     pub name: String,
+    /// When the stage becomes known (agents may act on it before `date`).
+    pub announced: Date,
     pub date: Date,
     /// Index into [`MIR_MODES`].
     pub mode: usize,
