@@ -33,11 +33,13 @@ pub enum Command {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
-    /// Redraw the figures of run directories from their CSV files (several: a comparison).
+    /// Redraw the figures of run directories from their CSV files (several: a comparison),
+    /// or of sweep directories (heatmaps of a grid, sensitivity indices).
     Plot {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
-        /// Where to write the figures [default: DIR/figures, or output/comparison for several].
+        /// Where to write the figures [default: DIR/figures, or output/comparison for several
+        /// runs].
         #[arg(long)]
         out: Option<PathBuf>,
         /// Single-column width (85 mm) instead of double-column (175 mm).
@@ -382,7 +384,32 @@ fn plot(
         },
         title,
     };
-    let written = if let [dir] = dirs {
+    let sweeps = dirs.iter().filter(|d| plot::is_sweep_dir(d)).count();
+    let written = if sweeps > 0 {
+        if sweeps < dirs.len() {
+            return Err(Failure::Input(
+                "relocant: plot takes run directories or sweep directories, not both".into(),
+            ));
+        }
+        if dirs.len() > 1 && out.is_some() {
+            return Err(Failure::Input(
+                "relocant: --out takes one sweep directory; without it each sweep's figures go to DIR/figures".into(),
+            ));
+        }
+        let mut all = Vec::new();
+        for dir in dirs {
+            let out = out.clone().unwrap_or_else(|| dir.join("figures"));
+            let written = plot::plot_sweep(dir, &out, &opts).map_err(plot_failure)?;
+            if written.is_empty() {
+                return Err(Failure::Input(format!(
+                    "relocant: {}: nothing to draw: heatmaps need a grid sweep over two or more parameters, sensitivity figures need sensitivity.csv (relocant analyze)",
+                    dir.display()
+                )));
+            }
+            all.extend(written);
+        }
+        all
+    } else if let [dir] = dirs {
         let out = out.unwrap_or_else(|| dir.join("figures"));
         plot::plot_run(dir, &out, &opts).map_err(plot_failure)?
     } else {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use relocant::calendar::Date;
 use relocant::engine::{RunResult, run_replicates};
-use relocant::model::agents::Reason;
+use relocant::model::agents::{Legal, Reason};
 use relocant::scenario::{self, Scenario, Source};
 
 fn load(file: &str, sets: &[&str]) -> Scenario {
@@ -313,4 +313,52 @@ fn an_announced_mir_block_lets_migrants_move_money_in_time() {
     // Nothing differs before the announcement.
     let d = day(&surprise, "2023-12-28");
     assert_eq!(a[0].days[d], b[0].days[d]);
+}
+
+#[test]
+fn stricter_rvp_rules_mean_fewer_long_stay_permits_and_more_legal_departures() {
+    let long_stay = |sc: &Scenario, runs: &[RunResult]| -> u32 {
+        let d = day(sc, "2023-06-01");
+        runs.iter()
+            .map(|r| r.days[d].legal[Legal::Rvp as usize] + r.days[d].legal[Legal::Vnzh as usize])
+            .sum()
+    };
+    let legal = |runs: &[RunResult]| -> u32 {
+        runs.iter()
+            .map(|r| r.days.last().unwrap().left_for(Reason::Legal))
+            .sum()
+    };
+    let base = load("baseline.toml", &[]);
+    let strict = load("rvp_strict.toml", &[]);
+    let open = load("rvp_open.toml", &[]);
+    let (b, s, o) = (run(&base, 4), run(&strict, 4), run(&open, 4));
+    assert!(long_stay(&strict, &s) < long_stay(&base, &b));
+    assert!(long_stay(&open, &o) > long_stay(&base, &b));
+    assert!(
+        legal(&s) > legal(&b),
+        "legal departures: strict {} vs baseline {}",
+        legal(&s),
+        legal(&b)
+    );
+    // The paid routes carry permits: closing both lowers them; closing one moves its
+    // applicants to the other, which changes the run.
+    let closed = load(
+        "baseline.toml",
+        &[
+            "policy.rvp.own_company.open=false",
+            "policy.rvp.intermediary.open=false",
+        ],
+    );
+    assert!(long_stay(&closed, &run(&closed, 4)) < long_stay(&base, &b));
+    for route in ["own_company", "intermediary"] {
+        let one = load(
+            "baseline.toml",
+            &[&format!("policy.rvp.{route}.open=false")],
+        );
+        assert_ne!(
+            run(&one, 1)[0].days,
+            b[0].days,
+            "closing {route} changed nothing"
+        );
+    }
 }

@@ -389,11 +389,30 @@ impl<'s> Sim<'s> {
                     _ => w >= route.fee_kzt as f32 + month_cost,
                 }
         };
-        let Some(route) = [EMPLOYMENT, FAMILY_STUDY, OWN_COMPANY, INTERMEDIARY]
-            .into_iter()
-            .find(|&r| eligible(r) && self.quota_used[r] < self.quota_cap[r])
-        else {
-            return;
+        let open = |r: usize| eligible(r) && self.quota_used[r] < self.quota_cap[r];
+        // A ground the migrant has (a local job, family or study) comes first; otherwise a
+        // paid route: a company of one's own or an intermediary, the cheaper more often
+        // (chosen with weights 1 / fee).
+        let paid: [bool; 2] = [open(OWN_COMPANY), open(INTERMEDIARY)];
+        let route = if open(EMPLOYMENT) {
+            EMPLOYMENT
+        } else if open(FAMILY_STUDY) {
+            FAMILY_STUDY
+        } else {
+            match paid {
+                [true, true] => {
+                    let w = |r: usize| 1.0 / (routes[r].fee_kzt as f32).max(1.0);
+                    let (a, b) = (w(OWN_COMPANY), w(INTERMEDIARY));
+                    if self.rng.random::<f32>() * (a + b) < a {
+                        OWN_COMPANY
+                    } else {
+                        INTERMEDIARY
+                    }
+                }
+                [true, false] => OWN_COMPANY,
+                [false, true] => INTERMEDIARY,
+                [false, false] => return,
+            }
         };
         let r = &routes[route];
         self.spend(m, r.fee_kzt as f32, today);

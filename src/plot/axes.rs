@@ -19,8 +19,9 @@ pub fn tick_formatter(ticks: &[f64]) -> impl Fn(&f64) -> String + use<> {
         .map(|w| (w[1] - w[0]).abs())
         .filter(|s| *s > 0.0)
         .fold(f64::INFINITY, f64::min);
+    // The nudge keeps a step of 0.1 that floating point made 0.0999... at one decimal.
     let decimals = if step.is_finite() && step < 1.0 {
-        (-step.log10().floor()).clamp(0.0, 6.0) as usize
+        (-(step.log10() + 1e-6).floor()).clamp(0.0, 6.0) as usize
     } else {
         0
     };

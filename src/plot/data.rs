@@ -81,7 +81,7 @@ impl CsvTable {
         self.records[row].get(col).unwrap_or("")
     }
 
-    fn bad_value(&self, row: usize, col: usize, message: String) -> PlotError {
+    pub fn bad_value(&self, row: usize, col: usize, message: String) -> PlotError {
         PlotError::BadValue {
             path: self.path.clone(),
             line: self.records[row].position().map_or(0, |p| p.line()),
@@ -96,6 +96,16 @@ impl CsvTable {
         match text.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(v),
             _ => Err(self.bad_value(row, col, format!("`{text}` is not a number"))),
+        }
+    }
+
+    /// The value at (`row`, `col`) as a number, `None` when it is not finite (`NaN`,
+    /// `inf`): for estimates that can be undefined.
+    pub fn number_or_nan(&self, row: usize, col: usize) -> Result<Option<f64>, PlotError> {
+        let text = self.text(row, col);
+        match text.parse::<f64>() {
+            Ok(v) => Ok(v.is_finite().then_some(v)),
+            Err(_) => Err(self.bad_value(row, col, format!("`{text}` is not a number"))),
         }
     }
 

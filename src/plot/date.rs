@@ -27,6 +27,11 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (i64::from(d.year), u32::from(d.month), u32::from(d.day))
 }
 
+/// `Jan`, ..., `Dec` for months 1..=12.
+pub fn month_abbreviation(month: u32) -> &'static str {
+    MONTHS[(month.clamp(1, 12) - 1) as usize]
+}
+
 /// Parses a strict ISO date `YYYY-MM-DD` into a day number.
 pub fn parse_iso(text: &str) -> Option<i64> {
     Date::parse(text.trim()).map(Date::to_days)

@@ -1,14 +1,18 @@
-//! Figures for papers, drawn from a run directory's output files alone (issue 5), so they
-//! can be regenerated and restyled without rerunning the simulation.
+//! Figures for papers, drawn from a run directory's or a sweep directory's output files
+//! alone (issue 5), so they can be regenerated and restyled without rerunning the
+//! simulation.
 //!
 //! Owns: reading the output-directory contract (`daily.csv`, `summary.csv`, `events.csv`,
-//! `cohorts.csv`, `manifest.json`) for plotting, the figure set and its look. Must not:
-//! depend on the simulation engine's types, read system fonts, or print anything.
+//! `cohorts.csv`, `manifest.json`) and the sweep-directory contract (`manifest.json`,
+//! `points.csv`, `sensitivity.csv`) for plotting, the figure sets and their look. Must not:
+//! depend on the simulation engine's or the sweep module's types, read system fonts, or
+//! print anything.
 //!
-//! Codemap: `data` reads files and computes statistics over replicates; `date` is the
-//! calendar and date axis; `style` holds the font, colours and print sizes; `parts` the
-//! shared layout (`Frame`: title, legend, chart; shapes), with `axes` and `events`
-//! (policy-event labels); `timeseries`, `survival` and `comparison` are the figures;
+//! Codemap: `data` reads run files and computes statistics over replicates, `sweep` reads
+//! sweep files; `date` is the calendar and date axis; `style` holds the font, colours and
+//! print sizes; `parts` the shared layout (`Frame`: title, legend, chart; shapes, markers,
+//! rotated text), with `axes` and `events` (policy-event labels); `timeseries`, `survival`
+//! and `comparison` are the figures of runs, `heatmap` and `sensitivity` those of sweeps;
 //! `render` writes each figure as SVG, PNG and PDF.
 //!
 //! Adding a figure (e.g. a sweep heatmap): a `prepare` function that reads what it needs
@@ -21,10 +25,13 @@ mod comparison;
 pub(crate) mod data;
 mod date;
 mod events;
+mod heatmap;
 mod parts;
 mod render;
+mod sensitivity;
 mod style;
 mod survival;
+mod sweep;
 mod timeseries;
 
 use std::path::{Path, PathBuf};
@@ -228,4 +235,135 @@ pub fn plot_comparison(
     render::write_figure(out_dir, "comparison", &theme, |area, theme| {
         comparison.draw(area, theme, opts.title("Outcomes by scenario"), &opts.width)
     })
+}
+
+/// Whether `dir` holds a sweep (`relocant sweep`'s files) rather than a run.
+pub fn is_sweep_dir(dir: &Path) -> bool {
+    ["runs.csv", "points.csv", "design.csv", "journal"]
+        .iter()
+        .any(|f| dir.join(f).is_file())
+}
+
+/// Render the figures a finished sweep directory supports into `out_dir` (created if
+/// missing). Returns the paths written, none if the sweep supports no figure.
+///
+/// Figures: `heatmap_share_integrated`, `heatmap_share_moved_on`, `heatmap_share_returned`
+/// for a grid over two or more parameters (see [`plot_heatmaps`]), and
+/// `sensitivity_share_*` when `sensitivity.csv` exists (see [`plot_sensitivity`]); each as
+/// `.svg`, `.png` and `.pdf`. All inputs are read and checked before the first file is
+/// written; an unfinished sweep or a shard is an error.
+pub fn plot_sweep(
+    sweep_dir: &Path,
+    out_dir: &Path,
+    opts: &PlotOptions,
+) -> Result<Vec<PathBuf>, PlotError> {
+    let manifest = sweep::read_manifest(sweep_dir)?;
+    let grid = prepare_grid(sweep_dir, &manifest)?;
+    let indices = prepare_sensitivity(sweep_dir)?;
+    let mut written = Vec::new();
+    if let Some(grid) = &grid {
+        written.extend(draw_heatmaps(grid, out_dir, opts)?);
+    }
+    if let Some(indices) = &indices {
+        written.extend(draw_sensitivity(indices, out_dir, opts)?);
+    }
+    Ok(written)
+}
+
+/// Heatmaps of a finished grid sweep over two or more parameters: per outcome
+/// (`share_integrated`, `share_moved_on`, `share_returned`), `heatmap_<outcome>` shows the
+/// mean over replicates (`points.csv`, `stat = mean`) in percent of arrivals, over the
+/// sweep's first parameter (x) and second parameter (y); with more parameters each cell
+/// also averages over the others' values. Other designs get no heatmap (their points do
+/// not fill a grid): the result is then empty.
+pub fn plot_heatmaps(
+    sweep_dir: &Path,
+    out_dir: &Path,
+    opts: &PlotOptions,
+) -> Result<Vec<PathBuf>, PlotError> {
+    let manifest = sweep::read_manifest(sweep_dir)?;
+    match prepare_grid(sweep_dir, &manifest)? {
+        Some(grid) => draw_heatmaps(&grid, out_dir, opts),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Sensitivity figures from `sensitivity.csv` (written by `relocant analyze`), per outcome
+/// (`share_integrated`, `share_moved_on`, `share_returned`): `sensitivity_<outcome>` shows
+/// each parameter's first- and total-order Sobol indices, or Morris μ* and σ, with their
+/// confidence intervals. Empty when there is no `sensitivity.csv`; an outcome whose
+/// indices are all undefined (it never varied) gets no figure.
+pub fn plot_sensitivity(
+    sweep_dir: &Path,
+    out_dir: &Path,
+    opts: &PlotOptions,
+) -> Result<Vec<PathBuf>, PlotError> {
+    match prepare_sensitivity(sweep_dir)? {
+        Some(indices) => draw_sensitivity(&indices, out_dir, opts),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn prepare_grid(dir: &Path, manifest: &sweep::Manifest) -> Result<Option<sweep::Grid>, PlotError> {
+    if manifest.design != "grid" || manifest.params.len() < 2 {
+        return Ok(None);
+    }
+    let columns: Vec<&'static str> = sweep::OUTCOMES.iter().map(|o| o.share_column()).collect();
+    sweep::read_grid(dir, manifest, &columns).map(Some)
+}
+
+fn prepare_sensitivity(dir: &Path) -> Result<Option<sweep::Sensitivity>, PlotError> {
+    let path = dir.join("sensitivity.csv");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    sweep::read_sensitivity(&path).map(Some)
+}
+
+fn draw_heatmaps(
+    grid: &sweep::Grid,
+    out_dir: &Path,
+    opts: &PlotOptions,
+) -> Result<Vec<PathBuf>, PlotError> {
+    let theme = Theme::new(&opts.width, opts.width.panel_height_mm());
+    let mut written = Vec::new();
+    for (k, outcome) in sweep::OUTCOMES.iter().enumerate() {
+        let name = format!("heatmap_{}", outcome.share_column());
+        let mut title = format!("Share {} (% of arrivals)", outcome.label());
+        match grid.averaged_over.len() {
+            0 => {}
+            1 => title.push_str(", mean over the other parameter"),
+            n => title.push_str(&format!(", mean over the other {n} parameters")),
+        }
+        written.extend(render::write_figure(
+            out_dir,
+            &name,
+            &theme,
+            |area, theme| heatmap::draw(grid, k, *outcome, area, theme, opts.title(&title)),
+        )?);
+    }
+    Ok(written)
+}
+
+fn draw_sensitivity(
+    indices: &sweep::Sensitivity,
+    out_dir: &Path,
+    opts: &PlotOptions,
+) -> Result<Vec<PathBuf>, PlotError> {
+    let theme = Theme::new(
+        &opts.width,
+        sensitivity::height_mm(&opts.width, indices.params.len()),
+    );
+    let mut written = Vec::new();
+    for outcome in indices.outcomes.iter().filter(|o| o.any()) {
+        let name = format!("sensitivity_{}", outcome.outcome.share_column());
+        let title = format!("Sensitivity of the share {}", outcome.outcome.label());
+        written.extend(render::write_figure(
+            out_dir,
+            &name,
+            &theme,
+            |area, theme| sensitivity::draw(indices, outcome, area, theme, opts.title(&title)),
+        )?);
+    }
+    Ok(written)
 }

@@ -1,7 +1,8 @@
 //! Pieces every figure is built from: text, the title and legend, the `Frame` that lays
 //! out a header (title, legend, event labels from `events`) above a chart (axes from
-//! `axes`), and the shapes for means, bands and stacked areas. Figures decide *what* to
-//! draw; this module and its siblings decide how it looks.
+//! `axes`), the shapes for means, bands, stacked areas and point estimates, and text read
+//! upwards or broken after dots. Figures decide *what* to draw; this module and its
+//! siblings decide how it looks.
 //!
 //! Layout works in the figure's pixels (300 dpi) from the top down: each header part
 //! reports the height it used, and the chart gets the rest, so nothing overlaps.
@@ -84,6 +85,8 @@ pub enum Swatch {
     Area,
     /// A point with an interval whisker.
     Point,
+    /// A marker on a horizontal interval whisker (for charts whose values run along x).
+    Across(Marker),
 }
 
 #[derive(Clone, Debug)]
@@ -169,13 +172,89 @@ fn draw_swatch(
                 vec![(c, mid - half), (c, mid + half)],
                 entry.colour.stroke_width(theme.thin * 2),
             ))?;
-            area.draw(&Circle::new(
-                (c, mid),
-                marker_radius(theme),
-                entry.colour.filled(),
+            draw_marker(area, theme, Marker::Circle, (c, mid), entry.colour)
+        }
+        Swatch::Across(marker) => {
+            area.draw(&PathElement::new(
+                vec![(x, mid), (x + w, mid)],
+                entry.colour.stroke_width(theme.thin * 2),
+            ))?;
+            draw_marker(area, theme, marker, (x + w / 2, mid), entry.colour)
+        }
+    }
+}
+
+/// The shape of a point estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    Circle,
+    Square,
+}
+
+/// Draws a marker centred at `centre` (area pixels); a square has the circle's area.
+pub fn draw_marker(
+    area: &Area,
+    theme: &Theme,
+    shape: Marker,
+    (x, y): (i32, i32),
+    colour: RGBColor,
+) -> Result<(), DrawError> {
+    let r = marker_radius(theme);
+    match shape {
+        Marker::Circle => area.draw(&Circle::new((x, y), r, colour.filled())),
+        Marker::Square => {
+            let h = (f64::from(r) * 0.886).round() as i32;
+            area.draw(&Rectangle::new(
+                [(x - h, y - h), (x + h, y + h)],
+                colour.filled(),
             ))
         }
     }
+}
+
+/// Draws `lines` of text rotated to read upwards, as one block centred at `centre` (the
+/// first line leftmost): for a vertical axis title.
+pub fn draw_vertical_text(
+    area: &Area,
+    lines: &[String],
+    centre: (i32, i32),
+    size: f64,
+    colour: RGBColor,
+) -> Result<(), DrawError> {
+    let lh = line_height(size);
+    let n = lines.len() as i32;
+    for (i, line) in lines.iter().enumerate() {
+        // Twice the offset, halved, so that an even number of lines stays centred.
+        let dx = (2 * i as i32 - (n - 1)) * lh / 2;
+        let style = text_style(size, colour)
+            .transform(FontTransform::Rotate270)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        area.draw(&Text::new(line.clone(), (centre.0 + dx, centre.1), style))?;
+    }
+    Ok(())
+}
+
+/// Breaks a dotted parameter path (`policy.rvp.employment.processing_days`) into lines no
+/// wider than `max_width` at `size`, after its dots; a part longer than that stays whole.
+pub fn wrap_path(area: &Area, text: &str, size: f64, max_width: i32) -> Vec<String> {
+    if text_size(area, text, size).0 <= max_width {
+        return vec![text.to_owned()];
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for part in text.split_inclusive('.') {
+        let candidate = format!("{line}{part}");
+        if !line.is_empty() && text_size(area, &candidate, size).0 > max_width {
+            lines.push(std::mem::take(&mut line));
+            line = part.to_owned();
+        } else {
+            line = candidate;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 pub fn marker_radius(theme: &Theme) -> i32 {
@@ -422,4 +501,20 @@ pub fn draw_stack<X: Ranged<ValueType = f64>>(
         }
     }
     Ok(())
+}
+
+/// Breaks `text` into lines no wider than `max_width` at `size`, between words; a word
+/// longer than that stays whole.
+pub fn wrap_words(area: &Area, text: &str, size: f64, max_width: i32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if text_size(area, &format!("{line} {word}"), size).0 <= max_width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
 }

@@ -1,6 +1,7 @@
 //! Sensitivity analysis of a finished sweep (`relocant analyze DIR`): first- and total-order
 //! Sobol indices for a Sobol (Saltelli) design, Morris μ, μ* and σ for a Morris design, per
-//! outcome, with bootstrap confidence intervals, into `sensitivity.csv`.
+//! outcome, with bootstrap confidence intervals, into `sensitivity.csv`, and their figures
+//! into `figures/` (drawn by `crate::plot`).
 //!
 //! The estimators work on plain slices of model outputs, so they can be checked on any
 //! function with known indices (`tests/sweep.rs` uses Ishigami's). For a sweep, a point's
@@ -347,5 +348,8 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
     write_atomically(&path, csv.as_bytes()).map_err(io_err(&path))?;
     print!("{summary}");
     eprintln!("relocant: wrote {}", path.display());
+    if !args.no_plots {
+        super::draw_figures(dir, crate::plot::plot_sensitivity);
+    }
     Ok(())
 }

@@ -227,6 +227,9 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
     let mpath = out.join("manifest.json");
     write_atomically(&mpath, text.as_bytes()).map_err(io_err(&mpath))?;
+    if !args.no_plots {
+        super::draw_figures(&out, crate::plot::plot_heatmaps);
+    }
     eprintln!(
         "relocant: merged {} directories ({runs} runs) into {}",
         dirs.len(),

@@ -8,6 +8,8 @@
 //! - `journal`: the append-only record of completed runs that makes a sweep resumable.
 //! - `run`: `relocant sweep`; `merge`: `relocant merge`; `results`: `runs.csv`/`points.csv`.
 //! - `analyze`: Sobol and Morris indices (`relocant analyze`), on any model function.
+//! - Figures: a finished whole sweep draws its heatmaps (grids), `analyze` its sensitivity
+//!   figures, into `DIR/figures` with `crate::plot`; a failure to draw only warns.
 //!
 //! Invariants: a run's result depends only on (plan, run id), never on threads, order,
 //! shards or time, so `runs.csv` is the same bytes however the sweep was run; nothing holds
@@ -22,7 +24,9 @@ pub mod results;
 pub mod run;
 pub mod spec;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use crate::plot::{PlotError, PlotOptions};
 
 /// `relocant sweep`.
 #[derive(clap::Args, Debug, Clone)]
@@ -52,6 +56,9 @@ pub struct SweepArgs {
     /// Discard a sweep already in the output directory and start again.
     #[arg(long)]
     pub force: bool,
+    /// Do not draw the heatmaps of a grid sweep into DIR/figures.
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// `relocant merge`.
@@ -63,6 +70,9 @@ pub struct MergeArgs {
     /// Where to write the merged sweep [default: the shards' common parent directory].
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Do not draw the heatmaps of a grid sweep into DIR/figures.
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// `relocant analyze`.
@@ -76,6 +86,9 @@ pub struct AnalyzeArgs {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = 0.95)]
     pub confidence: f64,
+    /// Do not draw the sensitivity figures into DIR/figures.
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 pub use merge::merge;
@@ -84,4 +97,39 @@ pub use run::sweep;
 /// `relocant analyze DIR`.
 pub fn analyze(args: AnalyzeArgs) -> Result<(), crate::cli::Failure> {
     analyze::analyze_dir(&args)
+}
+
+/// A drawing function of `crate::plot` for a sweep directory.
+type Draw = fn(&Path, &Path, &PlotOptions) -> Result<Vec<PathBuf>, PlotError>;
+
+/// Draws a finished sweep's figures into `DIR/figures`. The results are written by then,
+/// so a failure only warns.
+fn draw_figures(dir: &Path, draw: Draw) {
+    if let Err(e) = draw(dir, &dir.join("figures"), &PlotOptions::default()) {
+        eprintln!("relocant: warning: figures not drawn: {e}");
+    }
+}
+
+/// The figures a sweep draws, as file-name prefixes in `DIR/figures`: what `--force`
+/// removes with the sweep's other files.
+const FIGURE_PREFIXES: [&str; 2] = ["heatmap_", "sensitivity_"];
+
+/// Removes the sweep's figures from `DIR/figures` (and the folder, if that empties it).
+fn remove_figures(dir: &Path) -> std::io::Result<()> {
+    let figures = dir.join("figures");
+    let Ok(entries) = std::fs::read_dir(&figures) else {
+        return Ok(());
+    };
+    for e in entries {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ours = FIGURE_PREFIXES.iter().any(|p| name.starts_with(p))
+            && [".svg", ".png", ".pdf"].iter().any(|x| name.ends_with(x));
+        if ours {
+            std::fs::remove_file(e.path())?;
+        }
+    }
+    // Only an empty folder is removed; anything else in it stays.
+    let _ = std::fs::remove_dir(&figures);
+    Ok(())
 }

@@ -4,8 +4,9 @@
 //! A sweep directory holds `sweep.toml` (the sweep file as given), `scenario.toml` (the
 //! resolved base), `design.csv`, `journal` (completed runs, append-only, see `journal`),
 //! `manifest.json` (`"status": "running"` until the end) and, once every run is done,
-//! `runs.csv` and `points.csv`. A kill at any moment loses only the runs in flight;
-//! `--resume` runs the rest. The directory is locked while a sweep works in it.
+//! `runs.csv` and `points.csv` (and, for a whole grid sweep, heatmaps in `figures/`). A
+//! kill at any moment loses only the runs in flight; `--resume` runs the rest. The
+//! directory is locked while a sweep works in it.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -153,6 +154,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         if daily.exists() {
             fs::remove_dir_all(&daily).map_err(io_err(&daily))?;
         }
+        super::remove_figures(&dir).map_err(io_err(&dir.join("figures")))?;
     } else if existing && !args.resume {
         return Err(Failure::Input(format!(
             "{} already holds a sweep; pass --resume to finish it, --force to start again, or choose another --out",
@@ -308,6 +310,9 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let wall = started.elapsed().as_secs_f64();
     write_atomically(&manifest_path, manifest("complete", wall).as_bytes())
         .map_err(io_err(&manifest_path))?;
+    if shard.is_none() && !args.no_plots {
+        super::draw_figures(&dir, crate::plot::plot_heatmaps);
+    }
     if !args.quiet {
         eprintln!(
             "relocant: wrote {} ({} runs, {} this time in {:.1} s: {:.1} runs/min on {threads} threads)",
