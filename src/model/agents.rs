@@ -126,7 +126,6 @@ pub mod flag {
     pub const JOB_VIA_TIE: u16 = 1 << 9;
     pub const HOUSED_VIA_TIE: u16 = 1 << 10;
     pub const INTEGRATED: u16 = 1 << 11;
-    pub const REMOTE_JOB: u16 = 1 << 12;
     pub const RVP_FRAUD_HIT: u16 = 1 << 13;
     pub const ENGLISH: u16 = 1 << 14;
 }

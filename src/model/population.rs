@@ -144,7 +144,6 @@ pub fn draw(sc: &Scenario, arrivals: &[u16], rng: &mut ChaCha8Rng) -> Vec<Migran
                 m.pending_until = arrival.saturating_add(stay as u16);
             }
             if rng.random_bool(pr.remote_job_share) {
-                flags |= flag::REMOTE_JOB;
                 m.remote_rub_day = (salary.sample(rng) / 30.0) as f32;
                 if rng.random_bool(pr.remote_precarious_share) {
                     flags |= flag::PRECARIOUS;

@@ -115,7 +115,7 @@ impl<'s> Sim<'s> {
     /// Simulates day `day` and leaves its counts in `self.record`.
     pub fn step(&mut self, day: u32) {
         self.world.begin_day(self.sc, day);
-        if day % 30 == 0 {
+        if day.is_multiple_of(30) {
             self.quota_used = [0; 4];
         }
         self.arrivals(day as u16);
@@ -644,15 +644,13 @@ impl<'s> Sim<'s> {
                 // Every week: is the friend still here and still renting?
                 let host_ok =
                     m.host != NONE && self.can_host(&self.agents[m.host as usize], m.city);
-                if (u32::from(t) + id) % 7 == 0 && !host_ok {
+                if (u32::from(t) + id).is_multiple_of(7) && !host_ok {
                     self.move_house(m, Housing::Hotel, t);
                 }
             }
-            Housing::Shelter => {
-                if t.saturating_sub(m.housing_since) as u32 >= h.shelter_max_days {
-                    self.world.cities[city].shelter_used -= 1;
-                    self.move_house(m, Housing::Hotel, t);
-                }
+            Housing::Shelter if t.saturating_sub(m.housing_since) as u32 >= h.shelter_max_days => {
+                self.world.cities[city].shelter_used -= 1;
+                self.move_house(m, Housing::Hotel, t);
             }
             _ => {}
         }
@@ -682,18 +680,18 @@ impl<'s> Sim<'s> {
             }
         };
         // 1. A bed at a friend's (help along a tie).
-        if self.aid_possible() && self.chance(sc.ties.bed_prob_per_day as f32) {
-            if let Some(friend) = self.friend_with_room(id, m.city) {
-                if self.agrees_to_help(m) {
-                    leave_shelter(self);
-                    self.move_house(m, Housing::Friends, t);
-                    m.host = friend;
-                    self.agents[friend as usize].guests += 1;
-                    m.set(flag::HOUSED_VIA_TIE, true);
-                    self.helped(m, friend, id, Help::Bed, t);
-                    return;
-                }
-            }
+        if self.aid_possible()
+            && self.chance(sc.ties.bed_prob_per_day as f32)
+            && let Some(friend) = self.friend_with_room(id, m.city)
+            && self.agrees_to_help(m)
+        {
+            leave_shelter(self);
+            self.move_house(m, Housing::Friends, t);
+            m.host = friend;
+            self.agents[friend as usize].guests += 1;
+            m.set(flag::HOUSED_VIA_TIE, true);
+            self.helped(m, friend, id, Help::Bed, t);
+            return;
         }
         // 2. A flat, alone or shared.
         let c = &self.world.cities[city];
@@ -952,7 +950,7 @@ impl<'s> Sim<'s> {
         }
         let t = today.t;
         let me = MigrantId(id);
-        if (u32::from(t) + id) % 7 == 0 {
+        if (u32::from(t) + id).is_multiple_of(7) {
             let weekly = ti.decay_per_week as f32;
             let transnational = (ti.transnational_decay_per_month / 4.35) as f32;
             // A colleague or a host is seen every day: those local ties are in use.
@@ -1008,10 +1006,10 @@ impl<'s> Sim<'s> {
         if m.online & online::COMMUNITY != 0 {
             p *= on.community_meeting_multiplier as f32;
         }
-        if self.chance(p) {
-            if let Some(other) = self.random_present_in(m.city) {
-                self.ties.link(MigrantId(id), MigrantId(other), 100, t);
-            }
+        if self.chance(p)
+            && let Some(other) = self.random_present_in(m.city)
+        {
+            self.ties.link(MigrantId(id), MigrantId(other), 100, t);
         }
     }
 
@@ -1029,12 +1027,12 @@ impl<'s> Sim<'s> {
             let o = &self.agents[tie.other as usize];
             (o.status == Status::Present && o.kzt > 4.0 * loan).then_some(tie.other)
         });
-        if let Some(lender) = lender {
-            if self.agrees_to_help(m) {
-                self.agents[lender as usize].kzt -= loan;
-                m.kzt += loan;
-                self.helped(m, lender, id, Help::Money, today.t);
-            }
+        if let Some(lender) = lender
+            && self.agrees_to_help(m)
+        {
+            self.agents[lender as usize].kzt -= loan;
+            m.kzt += loan;
+            self.helped(m, lender, id, Help::Money, today.t);
         }
     }
 
@@ -1302,8 +1300,8 @@ impl<'s> Sim<'s> {
             (false, false) => 3,
         };
         r.employment[emp] += 1;
-        for k in 0..3 {
-            r.ties[k] += u64::from(ties[k]);
+        for (sum, n) in r.ties.iter_mut().zip(ties) {
+            *sum += u64::from(n);
         }
         r.housed_via_tie += (m.has(flag::HOUSED_VIA_TIE) && m.housing.is_stable()) as u32;
         r.local_job += m.has_local_job() as u32;
@@ -1339,7 +1337,7 @@ fn fast_exp(x: f32) -> f32 {
     let whole = if (t as f32) > y { t - 1 } else { t } as f32;
     let f = y - whole;
     let p = 1.0
-        + f * (0.693_147_2
+        + f * (std::f32::consts::LN_2
             + f * (0.240_226_5 + f * (0.055_504_1 + f * (0.009_618_1 + f * 0.001_333_4))));
     p * f32::from_bits(((whole as i32 + 127) as u32) << 23)
 }
