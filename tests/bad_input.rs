@@ -591,3 +591,19 @@ fn check_accepts_shipped_scenarios() {
         );
     }
 }
+
+#[test]
+fn problems_are_listed_in_file_order() {
+    let out = relocant(&["check", "tests/bad/many_problems.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<u32> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("tests/bad/many_problems.toml:"))
+        .map(|rest| rest.split(':').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(lines.len() >= 3, "{stderr}");
+    assert!(
+        lines.windows(2).all(|w| w[0] <= w[1]),
+        "not in file order: {lines:?}"
+    );
+}

@@ -55,8 +55,12 @@ pub enum Source<'a> {
 /// Loads, merges and validates a scenario, applying `sets` (`dotted.key=value`) last.
 pub fn load(source: Source<'_>, sets: &[String]) -> Result<Loaded, ScenarioErrors> {
     let mut sources = SourceMap::default();
-    let fail = |sources: &SourceMap, d: Vec<diag::Diagnostic>| ScenarioErrors {
-        lines: d.iter().map(|x| x.render(sources)).collect(),
+    // Problems are listed in the order of the files and lines they point at.
+    let fail = |sources: &SourceMap, mut d: Vec<diag::Diagnostic>| {
+        d.sort_by_key(|x| x.loc.map_or((u32::MAX, 0), |l| (l.src, l.start)));
+        ScenarioErrors {
+            lines: d.iter().map(|x| x.render(sources)).collect(),
+        }
     };
     let builtin = sources.add(BASELINE_NAME.to_string(), BASELINE_TOML.to_string());
     let mut root = doc::parse(&sources, builtin).map_err(|d| fail(&sources, d))?;
