@@ -362,3 +362,29 @@ fn stricter_rvp_rules_mean_fewer_long_stay_permits_and_more_legal_departures() {
         );
     }
 }
+
+#[test]
+fn fear_of_mobilization_holds_back_returns_of_draft_age_migrants() {
+    // With all migrants older than the draft age and no fear for them, more return.
+    let young = load(
+        "baseline.toml",
+        &["profile.age_mean=25", "profile.age_sd=0"],
+    );
+    let old = load(
+        "baseline.toml",
+        &[
+            "profile.age_mean=45",
+            "profile.age_sd=0",
+            "decisions.fear_older_factor=0",
+        ],
+    );
+    let returns = |sc: &Scenario, runs: &[RunResult]| -> u32 {
+        let d = day(sc, "2023-03-31");
+        runs.iter().map(|r| r.days[d].returned).sum()
+    };
+    let (y, o) = (
+        returns(&young, &run(&young, 4)),
+        returns(&old, &run(&old, 4)),
+    );
+    assert!(o > y, "returns: older {o} vs draft age {y}");
+}

@@ -224,8 +224,11 @@ fn a_grid_sweep_draws_heatmaps_of_each_outcome_over_its_two_parameters() {
     let values = texts(&figures, "heatmap_share_integrated")
         .into_iter()
         .filter(|t| {
-            t.split_once('.')
-                .is_some_and(|(a, b)| a.len() == 2 && b.len() <= 2)
+            t.split_once('.').is_some_and(|(a, b)| {
+                (1..=2).contains(&a.len())
+                    && b.len() <= 2
+                    && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+            })
         })
         .count();
     assert!(

@@ -1145,12 +1145,22 @@ impl<'s> Sim<'s> {
             + shared
             + d.money as f32 * f.strain
             + d.family_pull as f32 * f.family
-            - d.fear as f32 * self.world.fear as f32;
+            - d.fear as f32 * self.world.fear as f32 * self.draft_age_weight(m);
         let v_move = d.move_constant as f32
             + shared
             + d.move_wealth as f32 * if f.afford { 1.0 } else { -3.0 }
             + d.english as f32 * m.has(flag::ENGLISH) as u8 as f32;
         (v_ret, v_move)
+    }
+
+    /// Fear of mobilization weighs fully on migrants of draft age, less on older ones.
+    fn draft_age_weight(&self, m: &Migrant) -> f32 {
+        let d = &self.sc.decisions;
+        if f64::from(m.age) <= d.fear_age_max {
+            1.0
+        } else {
+            d.fear_older_factor as f32
+        }
     }
 
     fn decide(&mut self, m: &Migrant, f: &Factors) -> Option<(Status, Reason)> {

@@ -435,6 +435,8 @@ fn decisions(r: &Reader<'_>) -> Decisions {
         fear: r.real("fear"),
         fear_initial: r.nonneg("fear_initial"),
         fear_half_life_days: r.num("fear_half_life_days", 0.001, 1e6),
+        fear_age_max: r.num("fear_age_max", 0.0, 120.0),
+        fear_older_factor: r.prob("fear_older_factor"),
         move_wealth: r.real("move_wealth"),
         english: r.real("english"),
         overstay_constant: r.real("overstay_constant"),

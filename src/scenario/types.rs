@@ -233,6 +233,8 @@ pub struct Decisions {
     pub fear: f64,
     pub fear_initial: f64,
     pub fear_half_life_days: f64,
+    pub fear_age_max: f64,
+    pub fear_older_factor: f64,
     pub move_wealth: f64,
     pub english: f64,
     pub overstay_constant: f64,
