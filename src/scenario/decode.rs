@@ -462,6 +462,28 @@ fn event_date(e: &Reader<'_>, run: &Run, what: &str) -> (bool, Date) {
     }
 }
 
+/// The dated events named under `key`: each has `enabled` and a `date` inside the run, plus
+/// the fields `read` takes. Disabled events are dropped; the rest come in date order.
+fn dated_events<T>(
+    r: &Reader<'_>,
+    key: &str,
+    what: &str,
+    run: &Run,
+    read: impl Fn(&Reader<'_>, String, Date) -> T,
+) -> Vec<T> {
+    let mut events = Vec::new();
+    for (name, _, e) in r.named(key) {
+        let (on, date) = event_date(&e, run, &format!("{what} `{name}`"));
+        let event = read(&e, name, date);
+        e.finish();
+        if on {
+            events.push((date, event));
+        }
+    }
+    events.sort_by_key(|(d, _)| *d);
+    events.into_iter().map(|(_, e)| e).collect()
+}
+
 fn city_ref(e: &Reader<'_>, key: &str, cities: &[&str], allow_all: bool) -> Option<usize> {
     let name = e.string(key);
     if allow_all && name == "all" {
@@ -577,80 +599,57 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
     let time_factor = sc.num("time_factor", 0.01, 100.0);
     sc.finish();
 
-    let mut shelters = Vec::new();
-    for (name, _, e) in r.named("shelters") {
-        let (on, date) = event_date(&e, run, &format!("shelter change `{name}`"));
-        let city = city_ref(&e, "city", cities, false).unwrap_or(0);
-        let beds = e.nonneg("beds");
-        e.finish();
-        if on {
-            shelters.push(ShelterChange {
-                name,
-                date,
-                city,
-                beds,
-            });
+    let shelters = dated_events(r, "shelters", "shelter change", run, |e, name, date| {
+        ShelterChange {
+            city: city_ref(e, "city", cities, false).unwrap_or(0),
+            beds: e.nonneg("beds"),
+            name,
+            date,
         }
-    }
-    let mut rent_shocks = Vec::new();
-    for (name, _, e) in r.named("rent_shocks") {
-        let (on, date) = event_date(&e, run, &format!("rent shock `{name}`"));
-        let city = city_ref(&e, "city", cities, true);
-        let factor = e.num("factor", 0.01, 100.0);
-        e.finish();
-        if on {
-            rent_shocks.push(RentShock {
-                name,
-                date,
-                city,
-                factor,
-            });
+    });
+    let rent_shocks = dated_events(r, "rent_shocks", "rent shock", run, |e, name, date| {
+        RentShock {
+            city: city_ref(e, "city", cities, true),
+            factor: e.num("factor", 0.01, 100.0),
+            name,
+            date,
         }
-    }
-    let mut fx_shocks = Vec::new();
-    for (name, _, e) in r.named("fx_shocks") {
-        let (on, date) = event_date(&e, run, &format!("exchange-rate shock `{name}`"));
-        let factor = e.num("factor", 0.01, 100.0);
-        e.finish();
-        if on {
-            fx_shocks.push(FxShock { name, date, factor });
-        }
-    }
-    let mut mobilization_waves = Vec::new();
-    for (name, _, e) in r.named("mobilization_waves") {
-        let (on, date) = event_date(&e, run, &format!("mobilization wave `{name}`"));
-        let days = e.int("days", 1, 3650) as u32;
-        let arrivals = e.nonneg("arrivals");
-        let fear = e.nonneg("fear");
-        e.finish();
-        if on {
-            mobilization_waves.push(MobilizationWave {
-                name,
-                date,
-                days,
-                arrivals,
-                fear,
-            });
-        }
-    }
-    let mut remote_pressure = Vec::new();
-    for (name, _, e) in r.named("remote_pressure") {
-        let (on, date) = event_date(&e, run, &format!("remote-work pressure `{name}`"));
-        let multiplier = e.nonneg("hazard_multiplier");
-        e.finish();
-        if on {
-            remote_pressure.push(RemotePressure {
-                name,
-                date,
-                multiplier,
-            });
-        }
-    }
-    shelters.sort_by_key(|s| s.date);
-    rent_shocks.sort_by_key(|s| s.date);
-    fx_shocks.sort_by_key(|s| s.date);
-    mobilization_waves.sort_by_key(|s| s.date);
-    remote_pressure.sort_by_key(|s| s.date);
+    });
+    let fx_shocks = dated_events(
+        r,
+        "fx_shocks",
+        "exchange-rate shock",
+        run,
+        |e, name, date| FxShock {
+            factor: e.num("factor", 0.01, 100.0),
+            name,
+            date,
+        },
+    );
+    let mobilization_waves = dated_events(
+        r,
+        "mobilization_waves",
+        "mobilization wave",
+        run,
+        |e, name, date| MobilizationWave {
+            days: e.int("days", 1, 3650) as u32,
+            arrivals: e.nonneg("arrivals"),
+            fear: e.nonneg("fear"),
+            name,
+            date,
+        },
+    );
+    let remote_pressure = dated_events(
+        r,
+        "remote_pressure",
+        "remote-work pressure",
+        run,
+        |e, name, date| RemotePressure {
+            multiplier: e.nonneg("hazard_multiplier"),
+            name,
+            date,
+        },
+    );
 
     Policy {
         border_run_ban: ban_on.then_some(BorderRunBan {
