@@ -5,58 +5,12 @@
 //! directories are clear errors, never panics.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use relocant::plot::{PlotOptions, plot_sweep};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn relocant(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_relocant"))
-        .args(args)
-        .current_dir(root())
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the relocant binary runs")
-}
-
-fn ok(o: &Output) {
-    assert!(
-        o.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Writes a sweep file over the repository's baseline into `dir`.
-fn sweep_file(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let base = root().join("scenarios/baseline.toml");
-    let text = format!("base = {:?}\n{body}", base.display().to_string());
-    let p = dir.join(format!("{name}.toml"));
-    fs::write(&p, text).unwrap();
-    p
-}
-
-fn sweep(file: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "sweep",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    relocant(&args)
-}
+mod common;
+use common::{ok, relocant, stderr, sweep, sweep_file};
 
 /// A grid of 2 dates x 3 values x 2 replicates on a tiny sample.
 const GRID: &str = r#"

@@ -5,52 +5,15 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use relocant::sweep::analyze::{morris_indices, sobol_indices};
 use relocant::sweep::design::UnitDesign;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn relocant(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_relocant"))
-        .args(args)
-        .current_dir(root())
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("the relocant binary runs")
-}
-
-fn ok(o: &Output) {
-    assert!(
-        o.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn read(p: &Path) -> Vec<u8> {
-    fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-/// Writes a sweep file over the repository's baseline into `dir`.
-fn sweep_file(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let base = root().join("scenarios/baseline.toml");
-    let text = format!("base = {:?}\n{body}", base.display().to_string());
-    let p = dir.join(format!("{name}.toml"));
-    fs::write(&p, text).unwrap();
-    p
-}
+mod common;
+use common::{ok, read, relocant, root, stderr, sweep, sweep_file};
 
 /// A grid of 2 x 3 points x 3 replicates on a tiny sample (a run takes ~10 ms).
 const GRID: &str = r#"
@@ -63,18 +26,6 @@ arrivals.persons_per_agent = 400
 policy.border_run_ban.date = [2023-01-27, 2023-05-01]
 decisions.money = { min = 1.0, max = 3.0, steps = 3 }
 "#;
-
-fn sweep(file: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "sweep",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    relocant(&args)
-}
 
 #[test]
 fn runs_csv_is_the_same_bytes_for_one_and_two_jobs() {
