@@ -201,3 +201,25 @@ fn an_existing_output_is_kept_unless_forced() {
         "no temporary directories left behind: {leftovers:?}"
     );
 }
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    // Like `relocant check scenarios/*.toml | head -1`: the reader goes away first.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_relocant"))
+        .args([
+            "check",
+            "scenarios/baseline.toml",
+            "scenarios/rvp_open.toml",
+            "scenarios/rvp_strict.toml",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("binary ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
