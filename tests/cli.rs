@@ -223,3 +223,23 @@ fn a_closed_stdout_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_run_killed_before_its_rename_leaves_nothing_behind_for_long() {
+    // A killed run leaves `.NAME.tmp-PID`; the next run into the same place removes it.
+    let tmp = tempfile::tempdir().unwrap();
+    let abandoned = tmp.path().join(".run.tmp-4000000000");
+    std::fs::create_dir(&abandoned).unwrap();
+    std::fs::write(abandoned.join("daily.csv"), "half a file").unwrap();
+    assert!(
+        small_run(&tmp.path().join("run"), "0", &[])
+            .status
+            .success()
+    );
+    assert!(!abandoned.exists());
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["run"]);
+}
