@@ -81,7 +81,7 @@ pub fn run_replicate_with(
     for day in 0..n_days {
         sim.step(day);
         agent_days += sim.present() as u64;
-        days.push(sim.record.clone());
+        days.push(sim.record);
         if opts.network_days.contains(&day) {
             networks.push((day, network(&sim)));
         }

@@ -5,7 +5,7 @@ use super::agents::{Legal, Reason};
 
 /// Counts in agents for one day. Stocks are of those present at the end of the day;
 /// `left`, `moved_to`, `iin_issued` and `arrived` are cumulative since the start.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DayRecord {
     pub arrived: u32,
     pub present: u32,
@@ -18,7 +18,8 @@ pub struct DayRecord {
     pub employment: [u32; 4],
     pub left: [u32; 8],
     pub iin_issued: u32,
-    pub moved_to: Vec<u32>,
+    /// By destination index; entries past the scenario's destinations stay 0.
+    pub moved_to: [u32; MAX_DESTINATIONS],
     /// Ties of present migrants by kind (sum, not mean).
     pub ties: [u64; 3],
     /// Present migrants housed through a tie / with a local job found through a tie / with a local job.
@@ -38,14 +39,43 @@ pub struct DayRecord {
     pub job_via_tie_150d: u32,
 }
 
+/// The most onward destinations a scenario may name (fixed, so a record is plain data that
+/// is copied, not allocated, every day).
+pub const MAX_DESTINATIONS: usize = 32;
+
 /// Days in Kazakhstan that make a "long stayer" (five months), for the seed's proportions.
 pub const LONG_STAYER_DAYS: u16 = 150;
 
+impl Default for DayRecord {
+    fn default() -> DayRecord {
+        DayRecord::new()
+    }
+}
+
 impl DayRecord {
-    pub fn new(destinations: usize) -> DayRecord {
+    pub fn new() -> DayRecord {
         DayRecord {
-            moved_to: vec![0; destinations],
-            ..DayRecord::default()
+            arrived: 0,
+            present: 0,
+            integrated: 0,
+            moved_on: 0,
+            returned: 0,
+            legal: [0; 5],
+            housing: [0; 7],
+            employment: [0; 4],
+            left: [0; 8],
+            iin_issued: 0,
+            moved_to: [0; MAX_DESTINATIONS],
+            ties: [0; 3],
+            housed_via_tie: 0,
+            job_via_tie: 0,
+            local_job: 0,
+            help: [0; 5],
+            online_info: 0,
+            online_community: 0,
+            present_150d: 0,
+            long_stay_150d: 0,
+            job_via_tie_150d: 0,
         }
     }
 

@@ -90,7 +90,7 @@ impl<'s> Sim<'s> {
             world: World::new(sc),
             rng,
             next_arrival: 0,
-            record: DayRecord::new(sc.destinations.len()),
+            record: DayRecord::new(),
             quota_used: [0; 4],
             quota_cap,
             newcomer: (0..=sc.days())

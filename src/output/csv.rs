@@ -71,7 +71,7 @@ pub fn daily(sc: &Scenario, runs: &[RunResult]) -> String {
                 .chain(r.employment)
                 .chain(r.left)
                 .chain([r.iin_issued])
-                .chain(r.moved_to.iter().copied());
+                .chain(r.moved_to.iter().copied().take(sc.destinations.len()));
             for c in counts {
                 let _ = write!(out, ",{}", u64::from(c) * k);
             }
