@@ -10,7 +10,7 @@ use std::path::Path;
 use relocant::plot::{PlotOptions, plot_sweep};
 
 mod common;
-use common::{ok, relocant, stderr, sweep, sweep_file};
+use common::{MORRIS, SOBOL, ok, relocant, stderr, sweep, sweep_and_analyze, sweep_file};
 
 /// A grid of 2 dates x 3 values x 2 replicates on a tiny sample.
 const GRID: &str = r#"
@@ -22,18 +22,6 @@ arrivals.persons_per_agent = 400
 [params]
 policy.border_run_ban.date = [2023-05-01, 2023-01-27]
 decisions.money = { min = 1.0, max = 3.0, steps = 3 }
-"#;
-
-const SOBOL: &str = r#"
-seed = 3
-replicates = 1
-design = "sobol"
-samples = 8
-[set]
-arrivals.persons_per_agent = 400
-[params]
-decisions.money = { min = 1.0, max = 3.0 }
-legal.visa_free_days = { min = 30, max = 180 }
 "#;
 
 const OUTCOMES: [&str; 3] = ["share_integrated", "share_moved_on", "share_returned"];
@@ -305,26 +293,7 @@ fn analyze_draws_sobol_indices_of_each_outcome_with_parameter_names() {
 #[test]
 fn analyze_draws_morris_measures() {
     let tmp = tempfile::tempdir().unwrap();
-    let body = r#"
-seed = 3
-replicates = 1
-design = "morris"
-trajectories = 4
-[set]
-arrivals.persons_per_agent = 400
-[params]
-decisions.money = { min = 1.0, max = 3.0 }
-policy.border_run_ban.date = { min = 2023-01-27, max = 2023-12-31 }
-"#;
-    let f = sweep_file(tmp.path(), "morris", body);
-    let out = tmp.path().join("morris");
-    ok(&sweep(&f, &out, &[]));
-    ok(&relocant(&[
-        "analyze",
-        out.to_str().unwrap(),
-        "--bootstrap",
-        "20",
-    ]));
+    let out = sweep_and_analyze(tmp.path(), "morris", MORRIS, &["--bootstrap", "20"]);
     let figures = out.join("figures");
     check_figures(&figures, "sensitivity");
     assert_texts(

@@ -13,7 +13,9 @@ use relocant::sweep::analyze::{morris_indices, sobol_indices};
 use relocant::sweep::design::UnitDesign;
 
 mod common;
-use common::{ok, read, relocant, root, stderr, sweep, sweep_file};
+use common::{
+    MORRIS, SOBOL, ok, read, relocant, root, stderr, sweep, sweep_and_analyze, sweep_file,
+};
 
 /// A grid of 2 x 3 points x 3 replicates on a tiny sample (a run takes ~10 ms).
 const GRID: &str = r#"
@@ -559,17 +561,7 @@ fn shipped_sweep_files_are_valid() {
 #[test]
 fn analyze_writes_sobol_indices_of_a_sweep() {
     let tmp = tempfile::tempdir().unwrap();
-    let body = r#"
-seed = 3
-replicates = 1
-design = "sobol"
-samples = 8
-[set]
-arrivals.persons_per_agent = 400
-[params]
-decisions.money = { min = 1.0, max = 3.0 }
-legal.visa_free_days = { min = 30, max = 180 }
-"#;
+    let body = SOBOL;
     let f = sweep_file(tmp.path(), "sobol", body);
     let out = tmp.path().join("s");
     ok(&sweep(&f, &out, &[]));
@@ -599,26 +591,7 @@ legal.visa_free_days = { min = 30, max = 180 }
 #[test]
 fn analyze_writes_morris_measures_of_a_sweep() {
     let tmp = tempfile::tempdir().unwrap();
-    let body = r#"
-seed = 3
-replicates = 1
-design = "morris"
-trajectories = 4
-[set]
-arrivals.persons_per_agent = 400
-[params]
-decisions.money = { min = 1.0, max = 3.0 }
-policy.border_run_ban.date = { min = 2023-01-27, max = 2023-12-31 }
-"#;
-    let f = sweep_file(tmp.path(), "morris", body);
-    let out = tmp.path().join("m");
-    ok(&sweep(&f, &out, &[]));
-    ok(&relocant(&[
-        "analyze",
-        out.to_str().unwrap(),
-        "--bootstrap",
-        "20",
-    ]));
+    let out = sweep_and_analyze(tmp.path(), "morris", MORRIS, &["--bootstrap", "20"]);
     let s = String::from_utf8(read(&out.join("sensitivity.csv"))).unwrap();
     for index in ["mu", "mu_star", "sigma"] {
         assert!(s.contains(&format!(

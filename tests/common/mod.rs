@@ -57,3 +57,41 @@ pub fn sweep(file: &Path, out: &Path, extra: &[&str]) -> Output {
     args.extend_from_slice(extra);
     relocant(&args)
 }
+
+/// A tiny Sobol sweep (8 base samples × 4 = 32 runs of ~10 ms).
+pub const SOBOL: &str = r#"
+seed = 3
+replicates = 1
+design = "sobol"
+samples = 8
+[set]
+arrivals.persons_per_agent = 400
+[params]
+decisions.money = { min = 1.0, max = 3.0 }
+legal.visa_free_days = { min = 30, max = 180 }
+"#;
+
+/// A tiny Morris sweep (4 trajectories × 3 points).
+pub const MORRIS: &str = r#"
+seed = 3
+replicates = 1
+design = "morris"
+trajectories = 4
+[set]
+arrivals.persons_per_agent = 400
+[params]
+decisions.money = { min = 1.0, max = 3.0 }
+policy.border_run_ban.date = { min = 2023-01-27, max = 2023-12-31 }
+"#;
+
+/// Runs the sweep `body` into `dir/name` and then `relocant analyze` on it (with `extra`
+/// options); returns the sweep directory.
+pub fn sweep_and_analyze(dir: &Path, name: &str, body: &str, extra: &[&str]) -> PathBuf {
+    let f = sweep_file(dir, name, body);
+    let out = dir.join(format!("{name}-out"));
+    ok(&sweep(&f, &out, &[]));
+    let mut args = vec!["analyze", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    ok(&relocant(&args));
+    out
+}
