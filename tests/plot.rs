@@ -12,6 +12,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::{check_pdf, check_png_ink, px};
+
 use relocant::plot::{ColumnWidth, PlotError, PlotOptions, plot_comparison, plot_run};
 use relocant::table::outcome_tables;
 
@@ -325,59 +328,12 @@ fn quantile(v: &[f64], q: f64) -> f64 {
 // ---------------------------------------------------------------------------------------
 // Checks on written files
 
-fn px(mm: f64) -> u32 {
-    (mm / 25.4 * 300.0).round() as u32
-}
-
 /// Decodes a PNG and checks its size and that it shows something.
 fn check_png(path: &Path, width: u32, height: u32) {
-    let decoder = png::Decoder::new(fs::File::open(path).unwrap());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
     assert_eq!(
-        (info.width, info.height),
+        check_png_ink(path, 2),
         (width, height),
         "{}",
-        path.display()
-    );
-    assert_eq!(info.color_type, png::ColorType::Rgb);
-    let pixels: Vec<[u8; 3]> = buf[..info.buffer_size()]
-        .chunks_exact(3)
-        .map(|p| [p[0], p[1], p[2]])
-        .collect();
-    let ink = pixels.iter().filter(|p| **p != [255, 255, 255]).count();
-    assert!(
-        ink > pixels.len() / 50,
-        "{}: only {ink} of {} pixels are not white",
-        path.display(),
-        pixels.len()
-    );
-    let mut colours = pixels.clone();
-    colours.sort_unstable();
-    colours.dedup();
-    assert!(
-        colours.len() > 2,
-        "{}: {} colours",
-        path.display(),
-        colours.len()
-    );
-}
-
-fn check_pdf(path: &Path) {
-    let bytes = fs::read(path).unwrap();
-    assert!(bytes.starts_with(b"%PDF"), "{}", path.display());
-    assert!(
-        bytes.len() > 5_000,
-        "{}: {} bytes",
-        path.display(),
-        bytes.len()
-    );
-    // The text is real text in the embedded font, not outlines or a missing font.
-    let text = String::from_utf8_lossy(&bytes);
-    assert!(
-        text.contains("FontFile2"),
-        "{}: no embedded font",
         path.display()
     );
 }

@@ -10,7 +10,10 @@ use std::path::Path;
 use relocant::plot::{PlotOptions, plot_sweep};
 
 mod common;
-use common::{MORRIS, SOBOL, ok, relocant, stderr, sweep, sweep_and_analyze, sweep_file};
+use common::{
+    MORRIS, SOBOL, check_pdf, check_png_ink, ok, px, relocant, stderr, sweep, sweep_and_analyze,
+    sweep_file,
+};
 
 /// A grid of 2 dates x 3 values x 2 replicates on a tiny sample.
 const GRID: &str = r#"
@@ -29,49 +32,9 @@ const OUTCOMES: [&str; 3] = ["share_integrated", "share_moved_on", "share_return
 // ---------------------------------------------------------------------------------------
 // Checks on written files (as in tests/plot.rs)
 
-fn px(mm: f64) -> u32 {
-    (mm / 25.4 * 300.0).round() as u32
-}
-
 /// Decodes a PNG, returns its size, and checks that it shows something in colour.
 fn check_png(path: &Path) -> (u32, u32) {
-    let decoder = png::Decoder::new(fs::File::open(path).unwrap());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!(info.color_type, png::ColorType::Rgb);
-    let pixels: Vec<[u8; 3]> = buf[..info.buffer_size()]
-        .chunks_exact(3)
-        .map(|p| [p[0], p[1], p[2]])
-        .collect();
-    let ink = pixels.iter().filter(|p| **p != [255, 255, 255]).count();
-    assert!(
-        ink > pixels.len() / 50,
-        "{}: only {ink} of {} pixels are not white",
-        path.display(),
-        pixels.len()
-    );
-    let mut colours = pixels.clone();
-    colours.sort_unstable();
-    colours.dedup();
-    assert!(
-        colours.len() > 20,
-        "{}: {} colours",
-        path.display(),
-        colours.len()
-    );
-    (info.width, info.height)
-}
-
-fn check_pdf(path: &Path) {
-    let bytes = fs::read(path).unwrap();
-    assert!(bytes.starts_with(b"%PDF"), "{}", path.display());
-    let text = String::from_utf8_lossy(&bytes);
-    assert!(
-        text.contains("FontFile2"),
-        "{}: no embedded font",
-        path.display()
-    );
+    check_png_ink(path, 20)
 }
 
 /// The text of every `<text>` element of `dir/name.svg`, trimmed and unescaped.

@@ -95,3 +95,56 @@ pub fn sweep_and_analyze(dir: &Path, name: &str, body: &str, extra: &[&str]) -> 
     ok(&relocant(&args));
     out
 }
+
+/// Pixels at 300 dpi of a length in millimetres.
+pub fn px(mm: f64) -> u32 {
+    (mm / 25.4 * 300.0).round() as u32
+}
+
+/// Decodes an RGB PNG, checks that it shows something (at least 2% of the pixels not white,
+/// more than `min_colours` distinct colours) and returns its size.
+pub fn check_png_ink(path: &Path, min_colours: usize) -> (u32, u32) {
+    let decoder = png::Decoder::new(fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb, "{}", path.display());
+    let pixels: Vec<[u8; 3]> = buf[..info.buffer_size()]
+        .chunks_exact(3)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let ink = pixels.iter().filter(|p| **p != [255, 255, 255]).count();
+    assert!(
+        ink > pixels.len() / 50,
+        "{}: only {ink} of {} pixels are not white",
+        path.display(),
+        pixels.len()
+    );
+    let mut colours = pixels.clone();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(
+        colours.len() > min_colours,
+        "{}: {} colours",
+        path.display(),
+        colours.len()
+    );
+    (info.width, info.height)
+}
+
+/// Checks that a file is a PDF with the embedded font (text as text, not outlines).
+pub fn check_pdf(path: &Path) {
+    let bytes = fs::read(path).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "{}", path.display());
+    assert!(
+        bytes.len() > 5_000,
+        "{}: {} bytes",
+        path.display(),
+        bytes.len()
+    );
+    assert!(
+        String::from_utf8_lossy(&bytes).contains("FontFile2"),
+        "{}: no embedded font",
+        path.display()
+    );
+}
