@@ -685,15 +685,21 @@ fn reserved(path: &str, loc: Loc, what: &str, p: &mut Vec<Diagnostic>) -> bool {
     false
 }
 
-fn read_sets(e: &Entry, p: &mut Vec<Diagnostic>) -> Vec<Assignment> {
-    if !matches!(e.node.value, Value::Table(_)) {
+/// Whether `[section]` is a table (of scenario keys); says so if not.
+fn is_table_of_keys(e: &Entry, section: &str, p: &mut Vec<Diagnostic>) -> bool {
+    let ok = matches!(e.node.value, Value::Table(_));
+    if !ok {
+        let found = e.node.value.type_name();
         p.push(Diagnostic::at(
             e.node.loc,
-            format!(
-                "`set` must be a table of scenario keys, found {}",
-                e.node.value.type_name()
-            ),
+            format!("`{section}` must be a table of scenario keys, found {found}"),
         ));
+    }
+    ok
+}
+
+fn read_sets(e: &Entry, p: &mut Vec<Diagnostic>) -> Vec<Assignment> {
+    if !is_table_of_keys(e, "set", p) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -725,14 +731,7 @@ fn is_range_table(n: &Node) -> bool {
 }
 
 fn read_params(e: &Entry, p: &mut Vec<Diagnostic>) -> Vec<Param> {
-    if !matches!(e.node.value, Value::Table(_)) {
-        p.push(Diagnostic::at(
-            e.node.loc,
-            format!(
-                "`params` must be a table of scenario keys, found {}",
-                e.node.value.type_name()
-            ),
-        ));
+    if !is_table_of_keys(e, "params", p) {
         return Vec::new();
     }
     let list = sorted_leaves(e, &is_range_table);
