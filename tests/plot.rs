@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{check_pdf, check_png_ink, px};
+use common::{check_pdf, check_png_ink, px, svg_texts};
 
 use relocant::plot::{ColumnWidth, PlotError, PlotOptions, plot_comparison, plot_run};
 use relocant::table::outcome_tables;
@@ -344,18 +344,7 @@ fn svg(out: &Path, name: &str) -> String {
 
 /// The text of every `<text>` element, trimmed and unescaped.
 fn texts(svg: &str) -> Vec<String> {
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|chunk| {
-            let body = &chunk[chunk.find('>')? + 1..chunk.find("</text>")?];
-            Some(
-                body.trim()
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">")
-                    .replace("&amp;", "&"),
-            )
-        })
-        .collect()
+    svg_texts(svg)
 }
 
 /// Asserts that each of `labels` is the whole text of some `<text>` element.

@@ -11,8 +11,8 @@ use relocant::plot::{PlotOptions, plot_sweep};
 
 mod common;
 use common::{
-    MORRIS, SOBOL, check_pdf, check_png_ink, ok, px, relocant, stderr, sweep, sweep_and_analyze,
-    sweep_file,
+    MORRIS, SOBOL, check_pdf, check_png_ink, ok, px, relocant, stderr, svg_texts, sweep,
+    sweep_and_analyze, sweep_file,
 };
 
 /// A grid of 2 dates x 3 values x 2 replicates on a tiny sample.
@@ -40,21 +40,7 @@ fn check_png(path: &Path) -> (u32, u32) {
 /// The text of every `<text>` element of `dir/name.svg`, trimmed and unescaped.
 fn texts(dir: &Path, name: &str) -> Vec<String> {
     let path = dir.join(format!("{name}.svg"));
-    let svg = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|chunk| {
-            let body = &chunk[chunk.find('>')? + 1..chunk.find("</text>")?];
-            Some(
-                body.trim()
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">")
-                    .replace("&apos;", "'")
-                    .replace("&quot;", "\"")
-                    .replace("&amp;", "&"),
-            )
-        })
-        .collect()
+    svg_texts(&fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
 fn assert_texts(dir: &Path, name: &str, labels: &[&str]) {

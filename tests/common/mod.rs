@@ -148,3 +148,21 @@ pub fn check_pdf(path: &Path) {
         path.display()
     );
 }
+
+/// The text of every `<text>` element of an SVG, trimmed and unescaped.
+pub fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|chunk| {
+            let body = &chunk[chunk.find('>')? + 1..chunk.find("</text>")?];
+            Some(
+                body.trim()
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&apos;", "'")
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&"),
+            )
+        })
+        .collect()
+}
