@@ -204,24 +204,35 @@ fn an_existing_output_is_kept_unless_forced() {
 
 #[test]
 fn a_closed_stdout_is_not_an_error() {
-    // Like `relocant check scenarios/*.toml | head -1`: the reader goes away first.
+    // Like `relocant run ... | head -1` when the reader has gone before the table is printed:
+    // the run takes a while and prints only at the end, so the pipe is surely closed by then.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
     let mut child = Command::new(env!("CARGO_BIN_EXE_relocant"))
         .args([
-            "check",
-            "scenarios/baseline.toml",
-            "scenarios/rvp_open.toml",
-            "scenarios/rvp_strict.toml",
+            "run",
+            "--replicates",
+            "2",
+            "--set",
+            "arrivals.persons_per_agent=50",
+            "--quiet",
+            "--no-plots",
         ])
+        .args(["--out", out.to_str().unwrap()])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("binary runs");
     drop(child.stdout.take());
-    let out = child.wait_with_output().expect("binary ends");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let done = child.wait_with_output().expect("binary ends");
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        out.join("summary.csv").exists(),
+        "results are written before the table is printed"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Observation: what is counted each day (ODD "Observation"). Counting is separate from
 //! stepping: the step fills a `DayRecord` and knows nothing of files.
 
-use super::agents::{Legal, Reason};
+use super::agents::Reason;
 
 /// Counts in agents for one day. Stocks are of those present at the end of the day;
 /// `left`, `moved_to`, `iin_issued` and `arrived` are cumulative since the start.
@@ -96,10 +96,6 @@ impl DayRecord {
         self.long_stay_150d = 0;
         self.job_via_tie_150d = 0;
         self.local_job = 0;
-    }
-
-    pub fn legal_count(&self, l: Legal) -> u32 {
-        self.legal[l as usize]
     }
 
     pub fn left_for(&self, r: Reason) -> u32 {

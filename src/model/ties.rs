@@ -213,10 +213,6 @@ impl TieStore {
             }
         }
     }
-
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
 }
 
 #[cfg(test)]
