@@ -263,8 +263,8 @@ fn a_second_mobilization_wave_brings_arrivals_and_its_fear_holds_back_returns() 
 
 #[test]
 fn the_hand_set_baseline_puts_the_late_november_stock_inside_the_target_band() {
-    let targets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/targets.csv");
-    let text = std::fs::read_to_string(&targets).expect("shared/data/targets.csv beside the repo");
+    let targets = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/calibration/targets.csv");
+    let text = std::fs::read_to_string(&targets).expect("the shipped targets");
     let row = text
         .lines()
         .find(|l| l.starts_with("stock_in_kz_2022_11_29,"))

@@ -244,8 +244,8 @@ fn bed_help_and_the_guest_limit_house_people_through_ties() {
 
 #[test]
 fn the_baseline_share_of_jobs_found_through_ties_among_long_stayers_is_inside_the_target_band() {
-    let targets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/targets.csv");
-    let text = std::fs::read_to_string(&targets).expect("shared/data/targets.csv beside the repo");
+    let targets = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/calibration/targets.csv");
+    let text = std::fs::read_to_string(&targets).expect("the shipped targets");
     let row = text
         .lines()
         .find(|l| l.starts_with("share_local_job_via_ties_among_5plus_months,"))

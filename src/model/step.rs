@@ -23,6 +23,10 @@ const EMPLOYMENT: usize = 0;
 const OWN_COMPANY: usize = 1;
 const FAMILY_STUDY: usize = 2;
 const INTERMEDIARY: usize = 3;
+/// Picks a random encounter tries before giving up: bounds the work of a pick (not a
+/// behavioural parameter: in a city with a share `s` of the present migrants an encounter
+/// happens with chance 1 - (1 - s)^4: 87% for Almaty's 40% of arrivals, 19% for a 5% city).
+const CITY_PICK_TRIES: usize = 4;
 
 /// A run in progress: the population, its ties, the world and the cumulative counts.
 pub struct Sim<'s> {
@@ -44,6 +48,11 @@ pub struct Sim<'s> {
     /// The newcomer term of the utilities by days since arrival (a table, not an exp a day).
     newcomer: Vec<f32>,
     cheapest_destination: f32,
+    /// Where today's pass over `active` stands: `active[..pass_kept]` are the migrants
+    /// already processed who stayed, `active[pass_next..]` those still to live the day (the
+    /// one living it first). Between the two lie stale entries. Outside the pass both are 0.
+    pass_kept: usize,
+    pass_next: usize,
 }
 
 /// What weighs on one migrant today (see `Sim::factors`).
@@ -104,6 +113,8 @@ impl<'s> Sim<'s> {
                 .iter()
                 .map(|d| d.cost_kzt as f32)
                 .fold(f32::INFINITY, f32::min),
+            pass_kept: 0,
+            pass_next: 0,
         }
     }
 
@@ -132,6 +143,7 @@ impl<'s> Sim<'s> {
         let mut kept = 0;
         for k in 0..self.active.len() {
             let id = self.active[k];
+            (self.pass_kept, self.pass_next) = (kept, k);
             self.live_one_day(id, &today);
             if self.agents[id as usize].status == Status::Present {
                 self.active[kept] = id;
@@ -139,6 +151,7 @@ impl<'s> Sim<'s> {
             }
         }
         self.active.truncate(kept);
+        (self.pass_kept, self.pass_next) = (0, 0);
         for (c, m) in self.world.cities.iter_mut().zip(&self.market_today) {
             c.market = *m;
         }
@@ -173,7 +186,7 @@ impl<'s> Sim<'s> {
                 }
                 if self.rng.random_bool(sc.profile.friends_in_kz_share) {
                     let city = self.agents[id as usize].city;
-                    if let Some(friend) = self.random_present_in(city) {
+                    if let Some(friend) = self.random_present_in(city, id) {
                         self.ties.link(MigrantId(id), MigrantId(friend), 200, t);
                     }
                 }
@@ -182,15 +195,20 @@ impl<'s> Sim<'s> {
         }
     }
 
-    /// A random present migrant in `city` (a few tries; none if the city is empty).
-    fn random_present_in(&mut self, city: u8) -> Option<u32> {
-        if self.active.is_empty() {
+    /// A random present migrant in `city` other than `me`, uniform over the migrants present
+    /// at this moment (processed today and stayed, or still to be processed), or none: a
+    /// few picks over the whole population, kept if they fall in the city.
+    fn random_present_in(&mut self, city: u8, me: u32) -> Option<u32> {
+        let (kept, next) = (self.pass_kept, self.pass_next);
+        let present = kept + (self.active.len() - next);
+        if present == 0 {
             return None;
         }
-        for _ in 0..4 {
-            let j = self.active[self.rng.random_range(0..self.active.len())];
+        for _ in 0..CITY_PICK_TRIES {
+            let i = self.rng.random_range(0..present);
+            let j = self.active[if i < kept { i } else { next + (i - kept) }];
             let o = &self.agents[j as usize];
-            if o.city == city && o.status == Status::Present && !o.has(flag::TRANSIT) {
+            if j != me && o.city == city && !o.has(flag::TRANSIT) {
                 return Some(j);
             }
         }
@@ -262,7 +280,7 @@ impl<'s> Sim<'s> {
             self.record.help[Help::Information as usize] += channel as u32;
             if sc.ties.enabled && self.chance(sc.social.queue_tie_prob as f32) {
                 // A conversation in the queue at the service centre (seed).
-                if let Some(other) = self.random_present_in(m.city) {
+                if let Some(other) = self.random_present_in(m.city, id) {
                     self.ties.link(MigrantId(id), MigrantId(other), 80, today.t);
                 }
             }
@@ -1007,7 +1025,7 @@ impl<'s> Sim<'s> {
             p *= on.community_meeting_multiplier as f32;
         }
         if self.chance(p)
-            && let Some(other) = self.random_present_in(m.city)
+            && let Some(other) = self.random_present_in(m.city, id)
         {
             self.ties.link(MigrantId(id), MigrantId(other), 100, t);
         }

@@ -45,6 +45,14 @@ const EMPTY: Tie = Tie {
     last_used: 0,
 };
 
+/// Where a new tie goes in a migrant's slots.
+#[derive(Clone, Copy)]
+enum Slot {
+    Free,
+    /// Replaces the tie at this index (the weakest).
+    Replace(usize),
+}
+
 pub struct TieStore {
     capacity: usize,
     /// Per migrant: ties of each kind (`TieKind` order), then the total. Kept up to date
@@ -83,80 +91,82 @@ impl TieStore {
         [c[0], c[1], c[2]]
     }
 
-    /// Adds a tie on one end. A full list replaces its weakest tie if the new one is
-    /// stronger. Returns false if nothing was stored.
-    fn push(&mut self, id: MigrantId, tie: Tie) -> bool {
-        let i = id.0 as usize;
-        let base = i * self.capacity;
-        let n = self.count[i][3] as usize;
-        if tie.other != EXTERNAL
-            && self.slots[base..base + n]
-                .iter()
-                .any(|t| t.other == tie.other)
-        {
-            return false;
+    /// Where a new tie would go on one end: `None` if it cannot be stored (a duplicate, or
+    /// a full list whose weakest tie is at least as strong).
+    fn place(&self, id: MigrantId, tie: &Tie) -> Option<Slot> {
+        let ties = self.of(id);
+        if tie.other != EXTERNAL && ties.iter().any(|t| t.other == tie.other) {
+            return None;
         }
-        if n < self.capacity {
-            self.slots[base + n] = tie;
-            self.count[i][3] += 1;
-            self.count[i][tie.kind as usize] += 1;
-            return true;
+        if ties.len() < self.capacity {
+            return Some(Slot::Free);
         }
-        let (weakest, w) = self.slots[base..base + n]
+        let (weakest, w) = ties
             .iter()
             .enumerate()
             .min_by_key(|(_, t)| t.strength)
-            .map(|(k, t)| (k, *t))
             .expect("capacity > 0");
-        if w.strength >= tie.strength {
-            return false;
+        (w.strength < tie.strength).then_some(Slot::Replace(weakest))
+    }
+
+    /// Stores a tie on one end where `place` said it fits; a replaced co-migrant tie is
+    /// dropped at its other end too.
+    fn put(&mut self, id: MigrantId, tie: Tie, slot: Slot) {
+        let i = id.0 as usize;
+        let base = i * self.capacity;
+        match slot {
+            Slot::Free => {
+                let n = self.count[i][3] as usize;
+                self.slots[base + n] = tie;
+                self.count[i][3] += 1;
+            }
+            Slot::Replace(k) => {
+                let w = self.slots[base + k];
+                if w.other != EXTERNAL {
+                    self.remove_pointing(MigrantId(w.other), id);
+                }
+                self.slots[base + k] = tie;
+                self.count[i][w.kind as usize] -= 1;
+            }
         }
-        if w.other != EXTERNAL {
-            self.remove_pointing(MigrantId(w.other), id);
-        }
-        self.slots[base + weakest] = tie;
-        self.count[i][w.kind as usize] -= 1;
         self.count[i][tie.kind as usize] += 1;
-        true
     }
 
     /// Adds a tie to someone outside the simulated population.
     pub fn add_external(&mut self, id: MigrantId, kind: TieKind, strength: u8, day: u16) -> bool {
-        self.push(
-            id,
-            Tie {
-                other: EXTERNAL,
-                kind,
-                strength,
-                last_used: day,
-            },
-        )
+        let tie = Tie {
+            other: EXTERNAL,
+            kind,
+            strength,
+            last_used: day,
+        };
+        let Some(slot) = self.place(id, &tie) else {
+            return false;
+        };
+        self.put(id, tie, slot);
+        true
     }
 
-    /// Adds a co-migrant tie on both ends.
+    /// Adds a co-migrant tie on both ends, or on neither: nothing is evicted at one end
+    /// unless the tie is stored at the other too.
     pub fn link(&mut self, a: MigrantId, b: MigrantId, strength: u8, day: u16) -> bool {
         if a == b {
             return false;
         }
-        let ta = Tie {
-            other: b.0,
+        let tie = |other: MigrantId| Tie {
+            other: other.0,
             kind: TieKind::CoMigrant,
             strength,
             last_used: day,
         };
-        if !self.push(a, ta) {
+        let (ta, tb) = (tie(b), tie(a));
+        let (Some(sa), Some(sb)) = (self.place(a, &ta), self.place(b, &tb)) else {
             return false;
-        }
-        let tb = Tie {
-            other: a.0,
-            kind: TieKind::CoMigrant,
-            strength,
-            last_used: day,
         };
-        if !self.push(b, tb) {
-            self.remove_pointing(a, b);
-            return false;
-        }
+        // The two placements are independent: `a` has no tie to `b` (or `place` refused),
+        // so an eviction at one end never touches the other end's list.
+        self.put(a, ta, sa);
+        self.put(b, tb, sb);
         true
     }
 
@@ -246,5 +256,22 @@ mod tests {
             "the dropped tie is gone at its other end too"
         );
         assert_eq!(s.counts(MigrantId(0)), [2, 0, 0]);
+    }
+
+    #[test]
+    fn link_is_all_or_nothing_when_the_second_end_refuses() {
+        // 0 is full of weak ties, 1 is full of strong ones: a medium tie between them would
+        // evict at 0 and then be refused at 1. Nothing may change.
+        let mut s = TieStore::new(6, 2);
+        s.link(MigrantId(0), MigrantId(2), 10, 0);
+        s.link(MigrantId(0), MigrantId(3), 20, 0);
+        s.link(MigrantId(1), MigrantId(4), 200, 0);
+        s.link(MigrantId(1), MigrantId(5), 200, 0);
+        assert!(!s.link(MigrantId(0), MigrantId(1), 100, 0));
+        let others: Vec<u32> = s.of(MigrantId(0)).iter().map(|t| t.other).collect();
+        assert_eq!(others, vec![2, 3], "the weakest tie of 0 was kept");
+        assert_eq!(s.of(MigrantId(2)).len(), 1, "and its other end too");
+        assert_eq!(s.counts(MigrantId(0)), [2, 0, 0]);
+        assert_eq!(s.counts(MigrantId(1)), [2, 0, 0]);
     }
 }
