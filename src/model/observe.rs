@@ -1,7 +1,7 @@
 //! Observation: what is counted each day (ODD "Observation"). Counting is separate from
 //! stepping: the step fills a `DayRecord` and knows nothing of files.
 
-use super::agents::Reason;
+use super::agents::{Migrant, Reason, flag, online};
 
 /// Counts in agents for one day. Stocks are of those present at the end of the day;
 /// `left`, `moved_to`, `iin_issued` and `arrived` are cumulative since the start.
@@ -96,6 +96,36 @@ impl DayRecord {
         self.long_stay_150d = 0;
         self.job_via_tie_150d = 0;
         self.local_job = 0;
+    }
+
+    /// Counts one migrant present at the end of the day: `ties` are its tie counts by kind.
+    pub fn count(&mut self, m: &Migrant, ties: [u8; 3], t: u16) {
+        let r = self;
+        r.present += 1;
+        r.integrated += m.has(flag::INTEGRATED) as u32;
+        r.legal[m.legal as usize] += 1;
+        r.housing[m.housing as usize] += 1;
+        let emp = match (m.has_remote_job(), m.has_local_job()) {
+            (true, false) => 0,
+            (false, true) => 1,
+            (true, true) => 2,
+            (false, false) => 3,
+        };
+        r.employment[emp] += 1;
+        for (sum, n) in r.ties.iter_mut().zip(ties) {
+            *sum += u64::from(n);
+        }
+        r.housed_via_tie += (m.has(flag::HOUSED_VIA_TIE) && m.housing.is_stable()) as u32;
+        r.local_job += m.has_local_job() as u32;
+        r.online_info += (m.online & online::INFO_CHANNEL != 0) as u32;
+        r.online_community += (m.online & online::COMMUNITY != 0) as u32;
+        let via_tie = m.has_local_job() && m.has(flag::JOB_VIA_TIE);
+        r.job_via_tie += via_tie as u32;
+        if t.saturating_sub(m.arrival) >= LONG_STAYER_DAYS {
+            r.present_150d += 1;
+            r.long_stay_150d += m.legal.is_long_stay() as u32;
+            r.job_via_tie_150d += via_tie as u32;
+        }
     }
 
     pub fn left_for(&self, r: Reason) -> u32 {

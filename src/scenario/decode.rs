@@ -265,8 +265,8 @@ fn destinations(r: &Reader<'_>) -> Vec<Destination> {
     out
 }
 
-fn legal(r: &Reader<'_>) -> Legal {
-    Legal {
+fn legal(r: &Reader<'_>) -> LegalParams {
+    LegalParams {
         enabled: r.boolean("enabled"),
         visa_free_days: r.int("visa_free_days", 1, 3650) as u32,
         border_run_cost_kzt: r.nonneg("border_run_cost_kzt"),
@@ -283,7 +283,7 @@ fn legal(r: &Reader<'_>) -> Legal {
     }
 }
 
-fn money(r: &Reader<'_>, run: &Run) -> Money {
+fn money(r: &Reader<'_>, run: &Run) -> MoneyParams {
     let p = r.problems;
     let mut series = Vec::new();
     for (month, loc, rate) in r.named_numbers("kzt_per_rub", 0.0, f64::INFINITY) {
@@ -312,7 +312,7 @@ fn money(r: &Reader<'_>, run: &Run) -> Money {
             ),
         );
     }
-    Money {
+    MoneyParams {
         enabled: r.boolean("enabled"),
         kzt_per_rub: series,
         living_kzt_day: r.nonneg("living_kzt_day"),
@@ -327,8 +327,8 @@ fn money(r: &Reader<'_>, run: &Run) -> Money {
     }
 }
 
-fn housing(r: &Reader<'_>) -> Housing {
-    Housing {
+fn housing(r: &Reader<'_>) -> HousingParams {
+    HousingParams {
         enabled: r.boolean("enabled"),
         rent_elasticity: r.nonneg("rent_elasticity"),
         rent_multiplier_max: r.num("rent_multiplier_max", 1.0, 100.0),
@@ -344,8 +344,8 @@ fn housing(r: &Reader<'_>) -> Housing {
     }
 }
 
-fn labour(r: &Reader<'_>) -> Labour {
-    Labour {
+fn labour(r: &Reader<'_>) -> LabourParams {
+    LabourParams {
         enabled: r.boolean("enabled"),
         remote_loss_prob_per_day: r.prob("remote_loss_prob_per_day"),
         precarious_multiplier: r.nonneg("precarious_multiplier"),
@@ -361,8 +361,8 @@ fn labour(r: &Reader<'_>) -> Labour {
     }
 }
 
-fn ties(r: &Reader<'_>) -> Ties {
-    Ties {
+fn ties(r: &Reader<'_>) -> TiesParams {
+    TiesParams {
         enabled: r.boolean("enabled"),
         max_per_agent: r.int("max_per_agent", 1, 64) as u32,
         transnational_initial: r.int("transnational_initial", 0, 16) as u32,
@@ -373,8 +373,8 @@ fn ties(r: &Reader<'_>) -> Ties {
     }
 }
 
-fn social(r: &Reader<'_>) -> Social {
-    Social {
+fn social(r: &Reader<'_>) -> SocialParams {
+    SocialParams {
         mutual_aid_enabled: r.boolean("mutual_aid_enabled"),
         information_enabled: r.boolean("information_enabled"),
         info_speedup: r.nonneg("info_speedup"),
@@ -392,8 +392,8 @@ fn social(r: &Reader<'_>) -> Social {
     }
 }
 
-fn online(r: &Reader<'_>) -> Online {
-    Online {
+fn online(r: &Reader<'_>) -> OnlineParams {
+    OnlineParams {
         enabled: r.boolean("enabled"),
         info_join_prob_per_day: r.prob("info_join_prob_per_day"),
         community_initial_share: r.prob("community_initial_share"),
@@ -402,8 +402,8 @@ fn online(r: &Reader<'_>) -> Online {
     }
 }
 
-fn wellbeing(r: &Reader<'_>) -> Wellbeing {
-    Wellbeing {
+fn wellbeing(r: &Reader<'_>) -> WellbeingParams {
+    WellbeingParams {
         enabled: r.boolean("enabled"),
         adapt_rate: r.prob("adapt_rate"),
         money_weight: r.nonneg("money_weight"),
@@ -416,8 +416,8 @@ fn wellbeing(r: &Reader<'_>) -> Wellbeing {
     }
 }
 
-fn decisions(r: &Reader<'_>) -> Decisions {
-    Decisions {
+fn decisions(r: &Reader<'_>) -> DecisionParams {
+    DecisionParams {
         enabled: r.boolean("enabled"),
         return_constant: r.real("return_constant"),
         move_constant: r.real("move_constant"),
@@ -443,8 +443,8 @@ fn decisions(r: &Reader<'_>) -> Decisions {
     }
 }
 
-fn integration(r: &Reader<'_>) -> Integration {
-    Integration {
+fn integration(r: &Reader<'_>) -> IntegrationParams {
+    IntegrationParams {
         hold_days: r.int("hold_days", 0, 3650) as u32,
         min_local_ties: r.int("min_local_ties", 0, 64) as u32,
     }

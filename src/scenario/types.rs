@@ -2,6 +2,17 @@
 //! comments; `docs/MODEL.md` lists every parameter with its default and source.
 
 use crate::calendar::Date;
+// The parameters of each process live with the process (`model::<process>`).
+pub use crate::model::decision::DecisionParams;
+pub use crate::model::housing::HousingParams;
+pub use crate::model::integration::IntegrationParams;
+pub use crate::model::labour::LabourParams;
+pub use crate::model::legal::LegalParams;
+pub use crate::model::money::MoneyParams;
+pub use crate::model::online::OnlineParams;
+pub use crate::model::rvp::RvpRoute;
+pub use crate::model::ties_help::{SocialParams, TiesParams};
+pub use crate::model::wellbeing::WellbeingParams;
 
 pub const PROFESSIONS: [&str; 5] = ["it", "engineering", "medical", "other_skilled", "unskilled"];
 pub const RVP_ROUTES: [&str; 4] = ["employment", "own_company", "family_study", "intermediary"];
@@ -18,16 +29,16 @@ pub struct Scenario {
     pub profile: Profile,
     pub cities: Vec<City>,
     pub destinations: Vec<Destination>,
-    pub legal: Legal,
-    pub money: Money,
-    pub housing: Housing,
-    pub labour: Labour,
-    pub ties: Ties,
-    pub social: Social,
-    pub online: Online,
-    pub wellbeing: Wellbeing,
-    pub decisions: Decisions,
-    pub integration: Integration,
+    pub legal: LegalParams,
+    pub money: MoneyParams,
+    pub housing: HousingParams,
+    pub labour: LabourParams,
+    pub ties: TiesParams,
+    pub social: SocialParams,
+    pub online: OnlineParams,
+    pub wellbeing: WellbeingParams,
+    pub decisions: DecisionParams,
+    pub integration: IntegrationParams,
     pub policy: Policy,
 }
 
@@ -98,155 +109,6 @@ pub struct Destination {
 }
 
 #[derive(Clone, Debug)]
-pub struct Legal {
-    pub enabled: bool,
-    pub visa_free_days: u32,
-    pub border_run_cost_kzt: f64,
-    pub notification_days: f64,
-    pub iin_prob_per_day: f64,
-    pub bank_card_prob_per_day: f64,
-    pub rvp_seek_prob_per_day: f64,
-    pub rvp_anticipation: f64,
-    pub rvp_urgency_days: u32,
-    pub rvp_validity_days: u32,
-    pub vnzh_after_rvp_days: u32,
-    pub vnzh_prob_per_day: f64,
-    pub overstay_deport_prob_per_day: f64,
-}
-
-#[derive(Clone, Debug)]
-pub struct Money {
-    pub enabled: bool,
-    /// Monthly average tenge per ruble, by month index (`Date::month_index`), in order.
-    pub kzt_per_rub: Vec<(i32, f64)>,
-    pub living_kzt_day: f64,
-    pub runway_days: f64,
-    pub mir_fee: f64,
-    pub kz_card_enabled: bool,
-    pub kz_card_fee: f64,
-    pub crypto_enabled: bool,
-    pub crypto_fee: f64,
-    pub family_transfers_enabled: bool,
-    /// Multiplies the money a migrant moves into tenge while a tighter MIR regime is announced.
-    pub anticipation_multiplier: f64,
-}
-
-#[derive(Clone, Debug)]
-pub struct Housing {
-    pub enabled: bool,
-    pub rent_elasticity: f64,
-    pub rent_multiplier_max: f64,
-    pub hotel_elasticity: f64,
-    pub search_prob_per_day: f64,
-    pub shared_preference: f64,
-    pub deposit_months: f64,
-    pub local_host_prob_per_day: f64,
-    pub local_host_cost_share: f64,
-    pub eviction_prob_per_day: f64,
-    pub shelters_enabled: bool,
-    pub shelter_max_days: u32,
-}
-
-#[derive(Clone, Debug)]
-pub struct Labour {
-    pub enabled: bool,
-    pub remote_loss_prob_per_day: f64,
-    pub precarious_multiplier: f64,
-    pub tax_residency_days: u32,
-    pub tax_residency_multiplier: f64,
-    pub local_job_prob_per_day: f64,
-    pub profession_demand: [f64; 5],
-    pub profession_wage: [f64; 5],
-    pub kazakh_bonus: f64,
-    pub local_loss_prob_per_day: f64,
-    pub referrals_enabled: bool,
-    pub referral_prob_per_tie: f64,
-}
-
-#[derive(Clone, Debug)]
-pub struct Ties {
-    pub enabled: bool,
-    pub max_per_agent: u32,
-    pub transnational_initial: u32,
-    pub transnational_decay_per_month: f64,
-    pub decay_per_week: f64,
-    pub chat_meeting_prob_per_day: f64,
-    pub bed_prob_per_day: f64,
-}
-
-#[derive(Clone, Debug)]
-pub struct Social {
-    pub mutual_aid_enabled: bool,
-    pub information_enabled: bool,
-    pub info_speedup: f64,
-    pub info_fraud_factor: f64,
-    pub money_help_enabled: bool,
-    pub loan_kzt: f64,
-    pub loan_prob_per_day: f64,
-    pub emotional_support_enabled: bool,
-    pub generalized_share: f64,
-    pub balanced_limit: i64,
-    pub max_guests: u32,
-    pub queue_tie_prob: f64,
-    pub landlord_tie_prob: f64,
-    pub transnational_support_enabled: bool,
-}
-
-#[derive(Clone, Debug)]
-pub struct Online {
-    pub enabled: bool,
-    pub info_join_prob_per_day: f64,
-    pub community_initial_share: f64,
-    pub community_invite_prob_per_day: f64,
-    pub community_meeting_multiplier: f64,
-}
-
-#[derive(Clone, Debug)]
-pub struct Wellbeing {
-    pub enabled: bool,
-    pub adapt_rate: f64,
-    pub money_weight: f64,
-    pub housing_weight: f64,
-    pub legal_weight: f64,
-    pub job_loss_weight: f64,
-    pub job_loss_memory_days: u32,
-    pub support_weight: f64,
-    pub therapy_effect: f64,
-}
-
-#[derive(Clone, Debug)]
-pub struct Decisions {
-    pub enabled: bool,
-    pub return_constant: f64,
-    pub move_constant: f64,
-    pub newcomer: f64,
-    pub newcomer_days: f64,
-    pub money: f64,
-    pub stress: f64,
-    pub legal: f64,
-    pub housing: f64,
-    pub family_pull: f64,
-    pub job_loss: f64,
-    pub ties: f64,
-    pub local_job: f64,
-    pub integrated: f64,
-    pub fear: f64,
-    pub fear_initial: f64,
-    pub fear_half_life_days: f64,
-    pub fear_age_max: f64,
-    pub fear_older_factor: f64,
-    pub move_wealth: f64,
-    pub english: f64,
-    pub overstay_constant: f64,
-}
-
-#[derive(Clone, Debug)]
-pub struct Integration {
-    pub hold_days: u32,
-    pub min_local_ties: u32,
-}
-
-#[derive(Clone, Debug)]
 pub struct Policy {
     pub border_run_ban: Option<BorderRunBan>,
     pub mir: Vec<MirStage>,
@@ -278,19 +140,6 @@ pub struct MirStage {
     pub mode: usize,
     pub cap_rub_month: f64,
     pub label: String,
-}
-
-#[derive(Clone, Debug)]
-pub struct RvpRoute {
-    pub open: bool,
-    pub fee_kzt: f64,
-    pub docs_days: f64,
-    pub processing_days: f64,
-    pub approval_prob: f64,
-    pub fraud_prob: f64,
-    pub eligible_share: f64,
-    /// Approvals per 30 days (persons); 0 = no quota.
-    pub quota_per_month: f64,
 }
 
 #[derive(Clone, Debug)]

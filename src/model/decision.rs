@@ -1,0 +1,242 @@
+//! Decisions (docs/MODEL.md §7.8, §7.2.9): the daily choice to stay, return or move on (a
+//! logit over utilities), the forced choice when the legal stay ends, the reason code, the
+//! destination and the departure itself.
+
+use rand::RngExt;
+
+use super::agents::{Housing, Legal, Migrant, Reason, Status, flag};
+use super::step::{NONE, Sim, Today};
+use super::wellbeing::Factors;
+
+#[derive(Clone, Debug)]
+pub struct DecisionParams {
+    pub enabled: bool,
+    pub return_constant: f64,
+    pub move_constant: f64,
+    pub newcomer: f64,
+    pub newcomer_days: f64,
+    pub money: f64,
+    pub stress: f64,
+    pub legal: f64,
+    pub housing: f64,
+    pub family_pull: f64,
+    pub job_loss: f64,
+    pub ties: f64,
+    pub local_job: f64,
+    pub integrated: f64,
+    pub fear: f64,
+    pub fear_initial: f64,
+    pub fear_half_life_days: f64,
+    pub fear_age_max: f64,
+    pub fear_older_factor: f64,
+    pub move_wealth: f64,
+    pub english: f64,
+    pub overstay_constant: f64,
+}
+
+impl Sim<'_> {
+    /// Utilities of returning and of moving on, relative to staying (0).
+    pub(super) fn utilities(&self, m: &Migrant, f: &Factors) -> (f32, f32) {
+        let d = &self.sc.decisions;
+        let shared = d.stress as f32 * m.stress
+            + d.legal as f32 * f.legal
+            + d.housing as f32 * f.housing
+            + d.job_loss as f32 * f.job_loss
+            - d.ties as f32 * f.local_ties
+            - d.local_job as f32 * m.has_local_job() as u8 as f32
+            - d.integrated as f32 * m.has(flag::INTEGRATED) as u8 as f32
+            + f.newcomer;
+        let v_ret = d.return_constant as f32
+            + shared
+            + d.money as f32 * f.strain
+            + d.family_pull as f32 * f.family
+            - d.fear as f32 * self.world.fear as f32 * self.draft_age_weight(m);
+        let v_move = d.move_constant as f32
+            + shared
+            + d.move_wealth as f32 * if f.afford { 1.0 } else { -3.0 }
+            + d.english as f32 * m.has(flag::ENGLISH) as u8 as f32;
+        (v_ret, v_move)
+    }
+
+    /// Fear of mobilization weighs fully on migrants of draft age, less on older ones.
+    pub(super) fn draft_age_weight(&self, m: &Migrant) -> f32 {
+        let d = &self.sc.decisions;
+        if f64::from(m.age) <= d.fear_age_max {
+            1.0
+        } else {
+            d.fear_older_factor as f32
+        }
+    }
+
+    pub(super) fn decide(&mut self, m: &Migrant, f: &Factors) -> Option<(Status, Reason)> {
+        if !self.sc.decisions.enabled {
+            return None;
+        }
+        let (v_ret, v_move) = self.utilities(m, f);
+        let (e_r, e_m) = (fast_exp(v_ret), fast_exp(v_move));
+        let u = self.rng.random::<f32>() * (1.0 + e_r + e_m);
+        let status = if u < e_r {
+            Status::Returned
+        } else if u < e_r + e_m {
+            Status::MovedOn
+        } else {
+            return None;
+        };
+        Some((status, self.reason(m, f, status)))
+    }
+
+    /// The legal stay has ended: overstay, return or move on (a logit over the three).
+    pub(super) fn forced_choice(
+        &mut self,
+        m: &mut Migrant,
+        today: &Today,
+    ) -> Option<(Status, Reason)> {
+        let d = &self.sc.decisions;
+        let f = self.factors(m, today, [0; 3], true);
+        let (v_ret, v_move) = self.utilities(m, &f);
+        let v_ret = v_ret - d.return_constant as f32;
+        let v_move = v_move - d.move_constant as f32;
+        let (e_o, e_r, e_m) = (
+            (d.overstay_constant as f32).exp(),
+            v_ret.exp(),
+            v_move.exp(),
+        );
+        let u = self.rng.random::<f32>() * (e_o + e_r + e_m);
+        if u < e_o {
+            m.legal = Legal::Overstay;
+            None
+        } else if u < e_o + e_r {
+            Some((Status::Returned, Reason::Legal))
+        } else {
+            Some((Status::MovedOn, Reason::Legal))
+        }
+    }
+
+    /// The reason code: the largest push term of the chosen option's utility.
+    pub(super) fn reason(&self, m: &Migrant, f: &Factors, status: Status) -> Reason {
+        let d = &self.sc.decisions;
+        let returning = status == Status::Returned;
+        let terms = [
+            (
+                Reason::Money,
+                if returning {
+                    d.money as f32 * f.strain
+                } else {
+                    0.0
+                },
+            ),
+            (Reason::Legal, d.legal as f32 * f.legal),
+            (Reason::JobLoss, d.job_loss as f32 * f.job_loss),
+            (Reason::Stress, d.stress as f32 * m.stress),
+            (Reason::Housing, d.housing as f32 * f.housing),
+            (
+                Reason::Family,
+                if returning {
+                    d.family_pull as f32 * f.family
+                } else {
+                    0.0
+                },
+            ),
+        ];
+        terms
+            .iter()
+            .fold((Reason::Stress, f32::MIN), |best, &(r, v)| {
+                if v > best.1 { (r, v) } else { best }
+            })
+            .0
+    }
+
+    pub(super) fn pick_destination(&mut self, wealth: f32, transit: bool) -> u8 {
+        let dests = &self.sc.destinations;
+        let weight = |i: usize| -> f32 {
+            let x = &dests[i];
+            let w = if transit { x.transit_weight } else { x.weight } as f32;
+            if transit || wealth >= x.cost_kzt as f32 {
+                w
+            } else {
+                0.0
+            }
+        };
+        let total: f32 = (0..dests.len()).map(weight).sum();
+        if total <= 0.0 {
+            // Nothing affordable: the cheapest destination.
+            return (0..dests.len())
+                .min_by(|&a, &b| dests[a].cost_kzt.total_cmp(&dests[b].cost_kzt))
+                .unwrap_or(0) as u8;
+        }
+        let mut u = self.rng.random::<f32>() * total;
+        for i in 0..dests.len() {
+            let w = weight(i);
+            if u < w {
+                return i as u8;
+            }
+            u -= w;
+        }
+        (dests.len() - 1) as u8
+    }
+
+    pub(super) fn depart(
+        &mut self,
+        m: &mut Migrant,
+        id: u32,
+        status: Status,
+        reason: Reason,
+        dest: u8,
+        t: u16,
+    ) {
+        if m.host != NONE {
+            let h = &mut self.agents[m.host as usize];
+            h.guests = h.guests.saturating_sub(1);
+            m.host = NONE;
+        }
+        m.status = status;
+        m.reason = reason as u8;
+        m.departed = t;
+        self.record.left[reason as usize] += 1;
+        let city = m.city as usize;
+        if m.housing == Housing::Shelter {
+            self.world.cities[city].shelter_used -= 1;
+        }
+        if self.world.cities[city].flatmate_waiting == id {
+            self.world.cities[city].flatmate_waiting = NONE;
+        }
+        match status {
+            Status::MovedOn => {
+                m.dest = dest;
+                self.record.moved_on += 1;
+                self.record.moved_to[dest as usize] += 1;
+            }
+            _ => self.record.returned += 1,
+        }
+    }
+}
+
+/// e^x to about 3e-4 relative error, for choice probabilities: 2^(x log2 e) with the
+/// fraction by its degree-5 Taylor polynomial. Far cheaper than `expf` in the daily loop.
+#[inline]
+fn fast_exp(x: f32) -> f32 {
+    let y = (x * std::f32::consts::LOG2_E).clamp(-126.0, 126.0);
+    // floor without a libm call: truncate, then step down for negative fractions.
+    let t = y as i32;
+    let whole = if (t as f32) > y { t - 1 } else { t } as f32;
+    let f = y - whole;
+    let p = 1.0
+        + f * (std::f32::consts::LN_2
+            + f * (0.240_226_5 + f * (0.055_504_1 + f * (0.009_618_1 + f * 0.001_333_4))));
+    p * f32::from_bits(((whole as i32 + 127) as u32) << 23)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fast_exp;
+
+    #[test]
+    fn fast_exp_is_close_to_exp() {
+        let mut x = -30.0f32;
+        while x < 10.0 {
+            let rel = (fast_exp(x) - x.exp()).abs() / x.exp();
+            assert!(rel < 3e-4, "x={x} rel={rel}");
+            x += 0.013;
+        }
+    }
+}

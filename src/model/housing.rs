@@ -1,0 +1,204 @@
+//! Housing and the rent market (docs/MODEL.md §7.4): keeping or losing a place, the search
+//! (a friend's bed, a flat alone or shared, a local host, a shelter), moving house.
+
+use super::agents::{Help, Housing, Migrant, MigrantId, Status, flag};
+use super::step::{NONE, Sim, Today};
+use super::ties::{EXTERNAL, TieKind};
+
+#[derive(Clone, Debug)]
+pub struct HousingParams {
+    pub enabled: bool,
+    pub rent_elasticity: f64,
+    pub rent_multiplier_max: f64,
+    pub hotel_elasticity: f64,
+    pub search_prob_per_day: f64,
+    pub shared_preference: f64,
+    pub deposit_months: f64,
+    pub local_host_prob_per_day: f64,
+    pub local_host_cost_share: f64,
+    pub eviction_prob_per_day: f64,
+    pub shelters_enabled: bool,
+    pub shelter_max_days: u32,
+}
+
+impl Sim<'_> {
+    pub(super) fn housing(&mut self, m: &mut Migrant, id: u32, today: &Today, cost: f32) {
+        let sc = self.sc;
+        let h = &sc.housing;
+        let t = today.t;
+        let city = m.city as usize;
+        if !h.enabled {
+            m.housing = Housing::RentAlone;
+            return;
+        }
+        match m.housing {
+            Housing::RentAlone | Housing::RentShared => {
+                let mult = self.world.cities[city].rent_multiplier;
+                if self.chance(h.eviction_prob_per_day as f32 * (mult - 1.0))
+                    || m.kzt < -cost * 30.0
+                {
+                    self.move_house(m, Housing::Hotel, t);
+                }
+            }
+            Housing::Friends => {
+                // Every week: is the friend still here and still renting?
+                let host_ok =
+                    m.host != NONE && self.can_host(&self.agents[m.host as usize], m.city);
+                if (u32::from(t) + id).is_multiple_of(7) && !host_ok {
+                    self.move_house(m, Housing::Hotel, t);
+                }
+            }
+            Housing::Shelter if t.saturating_sub(m.housing_since) as u32 >= h.shelter_max_days => {
+                self.world.cities[city].shelter_used -= 1;
+                self.move_house(m, Housing::Hotel, t);
+            }
+            _ => {}
+        }
+        if m.housing.is_searching() {
+            self.search_housing(m, id, today);
+        }
+        if m.housing == Housing::Hotel && m.kzt < 0.0 {
+            self.move_house(m, Housing::None, t);
+        }
+        if matches!(
+            m.housing,
+            Housing::Hotel | Housing::None | Housing::RentAlone | Housing::RentShared
+        ) {
+            self.market_today[city] += 1;
+        }
+    }
+
+    pub(super) fn search_housing(&mut self, m: &mut Migrant, id: u32, today: &Today) {
+        let sc = self.sc;
+        let h = &sc.housing;
+        let t = today.t;
+        let city = m.city as usize;
+        let was_shelter = m.housing == Housing::Shelter;
+        let leave_shelter = |sim: &mut Self| {
+            if was_shelter {
+                sim.world.cities[city].shelter_used -= 1;
+            }
+        };
+        // 1. A bed at a friend's (help along a tie).
+        if self.aid_possible()
+            && self.chance(sc.ties.bed_prob_per_day as f32)
+            && let Some(friend) = self.friend_with_room(id, m.city)
+            && self.agrees_to_help(m)
+        {
+            leave_shelter(self);
+            self.move_house(m, Housing::Friends, t);
+            m.host = friend;
+            self.agents[friend as usize].guests += 1;
+            m.set(flag::HOUSED_VIA_TIE, true);
+            self.helped(m, friend, id, Help::Bed, t);
+            return;
+        }
+        // 2. A flat, alone or shared.
+        let c = &self.world.cities[city];
+        let stock = sc.cities[city].rental_stock / f64::from(sc.arrivals.persons_per_agent);
+        let vacancy = (1.0 - f64::from(c.market) / stock.max(1.0)).clamp(0.05, 1.0) as f32;
+        let month_rent = c.rent_base_kzt_month as f32 * c.rent_multiplier;
+        let w = self.wealth(m, today.fx);
+        let can_share = w >= 0.5 * month_rent * (1.0 + h.deposit_months as f32);
+        if can_share && self.chance(h.search_prob_per_day as f32 * vacancy) {
+            let can_alone = w >= 3.0 * month_rent * (1.0 + h.deposit_months as f32);
+            let share = !can_alone || self.chance(h.shared_preference as f32);
+            if !share {
+                leave_shelter(self);
+                self.spend(m, month_rent * h.deposit_months as f32, today);
+                self.move_house(m, Housing::RentAlone, t);
+                self.landlord_tie(m, id, t);
+                m.set(flag::HOUSED_VIA_TIE, false);
+                return;
+            }
+            let waiting = self.world.cities[city].flatmate_waiting;
+            let partner_ok = waiting != NONE && waiting != id && {
+                let o = &self.agents[waiting as usize];
+                o.status == Status::Present && o.housing.is_searching() && o.city == m.city
+            };
+            if partner_ok {
+                leave_shelter(self);
+                self.spend(m, 0.5 * month_rent * h.deposit_months as f32, today);
+                self.move_house(m, Housing::RentShared, t);
+                self.landlord_tie(m, id, t);
+                m.set(flag::HOUSED_VIA_TIE, false);
+                let o = &mut self.agents[waiting as usize];
+                if o.housing == Housing::Shelter {
+                    self.world.cities[city].shelter_used -= 1;
+                }
+                o.housing = Housing::RentShared;
+                o.housing_since = t;
+                o.kzt -= 0.5 * month_rent * h.deposit_months as f32;
+                self.world.cities[city].flatmate_waiting = NONE;
+                if sc.ties.enabled {
+                    self.ties.link(MigrantId(id), MigrantId(waiting), 160, t);
+                }
+                return;
+            }
+            self.world.cities[city].flatmate_waiting = id;
+        }
+        // 3. A previously unknown local offers a room.
+        let russian = sc.cities[city].russian_speaking_share as f32;
+        if self.chance(h.local_host_prob_per_day as f32 * russian) {
+            leave_shelter(self);
+            self.move_house(m, Housing::LocalHost, t);
+            if sc.ties.enabled {
+                self.ties
+                    .add_external(MigrantId(id), TieKind::Local, 160, t);
+            }
+            return;
+        }
+        // 4. A shelter bed when money runs short.
+        if !was_shelter && m.strain > 0.5 {
+            let c = &mut self.world.cities[city];
+            if c.shelter_used < c.shelter_capacity {
+                c.shelter_used += 1;
+                let previous = std::mem::replace(&mut c.shelter_last, id);
+                self.move_house(m, Housing::Shelter, t);
+                if sc.ties.enabled && previous != NONE && previous != id {
+                    // Shelters' shared life and events create ties (seed).
+                    self.ties.link(MigrantId(id), MigrantId(previous), 120, t);
+                }
+            }
+        }
+    }
+
+    /// A co-migrant tie in the same city who rents and has room for a guest.
+    pub(super) fn friend_with_room(&self, id: u32, city: u8) -> Option<u32> {
+        let max_guests = self.sc.social.max_guests;
+        self.ties.of(MigrantId(id)).iter().find_map(|t| {
+            if t.other == EXTERNAL {
+                return None;
+            }
+            let o = &self.agents[t.other as usize];
+            (self.can_host(o, city) && u32::from(o.guests) < max_guests).then_some(t.other)
+        })
+    }
+
+    pub(super) fn can_host(&self, o: &Migrant, city: u8) -> bool {
+        o.status == Status::Present
+            && o.city == city
+            && matches!(o.housing, Housing::RentAlone | Housing::RentShared)
+    }
+
+    /// The landlord of a new flat may become a local tie, more readily where Russian is spoken.
+    pub(super) fn landlord_tie(&mut self, m: &Migrant, id: u32, t: u16) {
+        if self.sc.ties.enabled {
+            let russian = self.sc.cities[m.city as usize].russian_speaking_share as f32;
+            if self.chance(self.sc.social.landlord_tie_prob as f32 * russian) {
+                self.ties
+                    .add_external(MigrantId(id), TieKind::Local, 120, t);
+            }
+        }
+    }
+
+    pub(super) fn move_house(&mut self, m: &mut Migrant, to: Housing, t: u16) {
+        if m.host != NONE {
+            let h = &mut self.agents[m.host as usize];
+            h.guests = h.guests.saturating_sub(1);
+            m.host = NONE;
+        }
+        m.housing = to;
+        m.housing_since = t;
+    }
+}

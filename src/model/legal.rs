@@ -1,0 +1,126 @@
+//! Bureaucracy and legal clocks (docs/MODEL.md §7.2.1–7.2.3, §7.2.8): notification,
+//! IIN, bank card, the visa-free clock and border runs, VNZh, overstay and deportation.
+//! RVP applications are in `rvp`; the forced choice at the end of a stay in `decision`.
+
+use rand::RngExt;
+
+use super::agents::{
+    Help, Housing, Legal, Migrant, MigrantId, NO_DAY, Reason, Status, flag, online,
+};
+use super::step::{Sim, Today};
+
+#[derive(Clone, Debug)]
+pub struct LegalParams {
+    pub enabled: bool,
+    pub visa_free_days: u32,
+    pub border_run_cost_kzt: f64,
+    pub notification_days: f64,
+    pub iin_prob_per_day: f64,
+    pub bank_card_prob_per_day: f64,
+    pub rvp_seek_prob_per_day: f64,
+    pub rvp_anticipation: f64,
+    pub rvp_urgency_days: u32,
+    pub rvp_validity_days: u32,
+    pub vnzh_after_rvp_days: u32,
+    pub vnzh_prob_per_day: f64,
+    pub overstay_deport_prob_per_day: f64,
+}
+
+impl Sim<'_> {
+    /// Notification, IIN, bank card, RVP and VNZh, legal expiry. Returns a forced departure.
+    pub(super) fn bureaucracy(
+        &mut self,
+        m: &mut Migrant,
+        id: u32,
+        today: &Today,
+    ) -> Option<(Status, Reason)> {
+        let sc = self.sc;
+        let lg = &sc.legal;
+        let t = today.t;
+        let policy = &today.policy;
+        let slow = policy.bureaucracy_factor;
+        if !m.has(flag::NOTIFIED)
+            && m.housing != Housing::None
+            && self.rng.random::<f32>() * lg.notification_days as f32 * slow < 1.0
+        {
+            m.set(flag::NOTIFIED, true);
+        }
+        // Information channels explain the steps (seed): they go faster for members.
+        let channel = sc.social.information_enabled
+            && sc.online.enabled
+            && m.online & online::INFO_CHANNEL != 0;
+        let info = if channel {
+            1.0 + sc.social.info_speedup as f32
+        } else {
+            1.0
+        };
+        if !m.has(flag::IIN) && self.chance(lg.iin_prob_per_day as f32 * info / slow) {
+            m.set(flag::IIN, true);
+            self.record.iin_issued += 1;
+            self.record.help[Help::Information as usize] += channel as u32;
+            if sc.ties.enabled && self.chance(sc.social.queue_tie_prob as f32) {
+                // A conversation in the queue at the service centre (seed).
+                if let Some(other) = self.random_present_in(m.city, id) {
+                    self.ties.link(MigrantId(id), MigrantId(other), 80, today.t);
+                }
+            }
+        }
+        let card_allowed = m.has(flag::IIN)
+            && (m.has(flag::NOTIFIED) || !sc.policy.notification_required_for_card);
+        if card_allowed
+            && !m.has(flag::BANK_CARD)
+            && self.chance(lg.bank_card_prob_per_day as f32 * info / slow)
+        {
+            m.set(flag::BANK_CARD, true);
+        }
+        if !lg.enabled {
+            return None;
+        }
+        match m.legal {
+            Legal::VisaFree => {
+                if t >= m.legal_until {
+                    if policy.border_runs_allowed
+                        && self.wealth(m, today.fx) >= lg.border_run_cost_kzt as f32
+                    {
+                        self.spend(m, lg.border_run_cost_kzt as f32, today);
+                        m.legal_until = t.saturating_add(lg.visa_free_days as u16);
+                    } else {
+                        return self.forced_choice(m, today);
+                    }
+                } else {
+                    self.seek_rvp(m, id, today);
+                }
+            }
+            Legal::RvpPending => {
+                if t >= m.pending_until {
+                    self.decide_rvp(m, today);
+                }
+            }
+            Legal::Rvp => {
+                if t >= m.legal_until {
+                    self.renew_rvp(m, today);
+                } else {
+                    let skilled = policy.vnzh_skilled_open
+                        && sc.policy.vnzh_skilled.as_ref().is_some_and(|v| {
+                            v.professions.contains(&(m.profession as usize))
+                                && self.rng.random::<f64>() < v.prob_per_day / f64::from(slow)
+                        });
+                    let regular = t.saturating_sub(m.status_since) as u32 >= lg.vnzh_after_rvp_days
+                        && self.chance(lg.vnzh_prob_per_day as f32);
+                    if skilled || regular {
+                        m.legal = Legal::Vnzh;
+                        m.status_since = t;
+                        m.legal_until = NO_DAY;
+                    }
+                }
+            }
+            Legal::Vnzh => {}
+            Legal::Overstay => {
+                if self.chance(lg.overstay_deport_prob_per_day as f32) {
+                    return Some((Status::Returned, Reason::Deported));
+                }
+            }
+        }
+        None
+    }
+}

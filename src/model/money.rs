@@ -1,0 +1,148 @@
+//! Money and channels (docs/MODEL.md §7.3): income, transfers from Russia through the open
+//! channels (MIR, a Kazakh card, crypto), daily costs, spending and money strain.
+
+use super::agents::{Housing, Migrant, flag};
+use super::step::{Sim, Today};
+
+#[derive(Clone, Debug)]
+pub struct MoneyParams {
+    pub enabled: bool,
+    /// Monthly average tenge per ruble, by month index (`Date::month_index`), in order.
+    pub kzt_per_rub: Vec<(i32, f64)>,
+    pub living_kzt_day: f64,
+    pub runway_days: f64,
+    pub mir_fee: f64,
+    pub kz_card_enabled: bool,
+    pub kz_card_fee: f64,
+    pub crypto_enabled: bool,
+    pub crypto_fee: f64,
+    pub family_transfers_enabled: bool,
+    /// Multiplies the money a migrant moves into tenge while a tighter MIR regime is announced.
+    pub anticipation_multiplier: f64,
+}
+
+impl Sim<'_> {
+    /// Income, transfers through the open channels, costs. Returns today's cost in KZT.
+    pub(super) fn money(&mut self, m: &mut Migrant, today: &Today) -> f32 {
+        let sc = self.sc;
+        let cost = self.daily_cost(m);
+        if !sc.money.enabled {
+            m.strain = 0.0;
+            return cost;
+        }
+        m.rub += m.remote_rub_day;
+        if sc.money.family_transfers_enabled && sc.social.transnational_support_enabled {
+            m.rub += m.family_rub_day;
+        }
+        m.kzt += m.local_kzt_day - cost;
+        let runway = sc.money.runway_days as f32 * cost.max(1.0);
+        // Before an announced MIR block or limit takes effect, migrants move more rubles
+        // into tenge while they still can (anticipation).
+        let target = if today.policy.mir_tightening_ahead {
+            sc.money.anticipation_multiplier as f32 * runway
+        } else {
+            runway
+        };
+        if m.kzt < 0.5 * target && m.rub > 0.0 {
+            let mut want_kzt = target - m.kzt;
+            for (cap_rub, fee) in self.channels(m, today) {
+                if want_kzt <= 0.0 || m.rub <= 0.0 {
+                    break;
+                }
+                let rub = (want_kzt / (today.fx * (1.0 - fee)))
+                    .min(cap_rub)
+                    .min(m.rub);
+                m.rub -= rub;
+                let got = rub * today.fx * (1.0 - fee);
+                m.kzt += got;
+                want_kzt -= got;
+            }
+        }
+        let reachable_rub: f32 = self
+            .channels(m, today)
+            .map(|(cap, _)| cap * sc.money.runway_days as f32)
+            .sum::<f32>()
+            .min(m.rub.max(0.0));
+        let reachable = m.kzt + reachable_rub * today.fx;
+        m.strain = (1.0 - reachable / runway).clamp(0.0, 1.0);
+        cost
+    }
+
+    /// Open channels from rubles to tenge for this migrant: (RUB per day, fee), cheapest first.
+    pub(super) fn channels(
+        &self,
+        m: &Migrant,
+        today: &Today,
+    ) -> impl Iterator<Item = (f32, f32)> + use<> {
+        let mo = &self.sc.money;
+        let mir = (today.mir_rub_day, mo.mir_fee as f32);
+        let card = (
+            if mo.kz_card_enabled && m.has(flag::BANK_CARD) {
+                f32::INFINITY
+            } else {
+                0.0
+            },
+            mo.kz_card_fee as f32,
+        );
+        let crypto = (
+            if mo.crypto_enabled && m.has(flag::CRYPTO) {
+                f32::INFINITY
+            } else {
+                0.0
+            },
+            mo.crypto_fee as f32,
+        );
+        [mir, card, crypto].into_iter().filter(|c| c.0 > 0.0)
+    }
+
+    pub(super) fn daily_cost(&self, m: &Migrant) -> f32 {
+        let sc = self.sc;
+        let living = sc.money.living_kzt_day as f32;
+        let c = &self.world.cities[m.city as usize];
+        let rent_day = c.rent_base_kzt_month as f32 / 30.0;
+        let housing = if !sc.housing.enabled {
+            rent_day
+        } else {
+            match m.housing {
+                Housing::Hotel => {
+                    sc.cities[m.city as usize].hotel_kzt_day as f32 * c.hotel_multiplier
+                }
+                Housing::RentAlone => rent_day * c.rent_multiplier,
+                Housing::RentShared => 0.5 * rent_day * c.rent_multiplier,
+                Housing::LocalHost => sc.housing.local_host_cost_share as f32 * rent_day,
+                Housing::Friends | Housing::Shelter | Housing::None => 0.0,
+            }
+        };
+        living + housing
+    }
+
+    /// Money a migrant can reach now, in KZT (tenge plus rubles at today's rate); without
+    /// the money mechanism, money never limits anyone.
+    pub(super) fn wealth(&self, m: &Migrant, fx: f32) -> f32 {
+        if self.sc.money.enabled {
+            m.kzt + m.rub.max(0.0) * fx
+        } else {
+            f32::INFINITY
+        }
+    }
+
+    pub(super) fn spend(&mut self, m: &mut Migrant, kzt: f32, today: &Today) {
+        if !self.sc.money.enabled {
+            return;
+        }
+        m.kzt -= kzt;
+        if m.kzt < 0.0 {
+            // Cover the gap from rubles through whatever channel is open.
+            for (cap, fee) in self.channels(m, today) {
+                let rub = (-m.kzt / (today.fx * (1.0 - fee)))
+                    .min(m.rub)
+                    .min(cap * 30.0);
+                m.rub -= rub;
+                m.kzt += rub * today.fx * (1.0 - fee);
+                if m.kzt >= 0.0 {
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Temporary residence permits (docs/MODEL.md §7.2.4–7.2.7): seeking an RVP, the four
+//! routes and their quotas, fraud by intermediaries, the decision, the term and renewal.
+
+use rand::RngExt;
+
+use super::agents::{Help, Legal, Migrant, NO_DAY, flag};
+use super::step::{Sim, Today};
+
+#[derive(Clone, Debug)]
+pub struct RvpRoute {
+    pub open: bool,
+    pub fee_kzt: f64,
+    pub docs_days: f64,
+    pub processing_days: f64,
+    pub approval_prob: f64,
+    pub fraud_prob: f64,
+    pub eligible_share: f64,
+    /// Approvals per 30 days (persons); 0 = no quota.
+    pub quota_per_month: f64,
+}
+
+pub(super) const EMPLOYMENT: usize = 0;
+pub(super) const OWN_COMPANY: usize = 1;
+pub(super) const FAMILY_STUDY: usize = 2;
+pub(super) const INTERMEDIARY: usize = 3;
+
+impl Sim<'_> {
+    pub(super) fn seek_rvp(&mut self, m: &mut Migrant, id: u32, today: &Today) {
+        let sc = self.sc;
+        let lg = &sc.legal;
+        if !(m.has(flag::IIN) && m.has(flag::NOTIFIED)) {
+            return;
+        }
+        let policy = &today.policy;
+        let mut p = lg.rvp_seek_prob_per_day as f32;
+        if policy.ban_announced {
+            p *= lg.rvp_anticipation as f32;
+        }
+        let near_end = m.legal_until.saturating_sub(today.t) as u32 <= lg.rvp_urgency_days;
+        if near_end && (!policy.border_runs_allowed || policy.ban_announced) {
+            p *= 3.0;
+        }
+        // Information (from a tie who holds long-stay status, or a channel) makes an
+        // application `1 + info_speedup` times as likely; the ties are read only when the
+        // draw falls in the range where it matters.
+        let speedup = 1.0 + sc.social.info_speedup as f32;
+        let u = self.rng.random::<f32>();
+        if u >= speedup * p {
+            return;
+        }
+        let informed = self.informed(m, id);
+        if u >= p && !informed {
+            return;
+        }
+        let w = self.wealth(m, today.fx);
+        let month_cost = 30.0 * sc.money.living_kzt_day as f32;
+        let routes = &sc.policy.rvp;
+        let eligible = |r: usize| -> bool {
+            let route = &routes[r];
+            route.open
+                && match r {
+                    EMPLOYMENT => m.has_local_job(),
+                    FAMILY_STUDY => m.has(flag::FAMILY_GROUND),
+                    OWN_COMPANY => w >= route.fee_kzt as f32 + 2.0 * month_cost,
+                    _ => w >= route.fee_kzt as f32 + month_cost,
+                }
+        };
+        let open = |r: usize| eligible(r) && self.quota_used[r] < self.quota_cap[r];
+        // A ground the migrant has (a local job, family or study) comes first; otherwise a
+        // paid route: a company of one's own or an intermediary, the cheaper more often
+        // (chosen with weights 1 / fee).
+        let paid: [bool; 2] = [open(OWN_COMPANY), open(INTERMEDIARY)];
+        let route = if open(EMPLOYMENT) {
+            EMPLOYMENT
+        } else if open(FAMILY_STUDY) {
+            FAMILY_STUDY
+        } else {
+            match paid {
+                [true, true] => {
+                    let w = |r: usize| 1.0 / (routes[r].fee_kzt as f32).max(1.0);
+                    let (a, b) = (w(OWN_COMPANY), w(INTERMEDIARY));
+                    if self.rng.random::<f32>() * (a + b) < a {
+                        OWN_COMPANY
+                    } else {
+                        INTERMEDIARY
+                    }
+                }
+                [true, false] => OWN_COMPANY,
+                [false, true] => INTERMEDIARY,
+                [false, false] => return,
+            }
+        };
+        let r = &routes[route];
+        self.spend(m, r.fee_kzt as f32, today);
+        let info = if informed { 1.0 / speedup } else { 1.0 };
+        self.record.help[Help::Information as usize] += informed as u32;
+        let days = ((r.docs_days as f32 * info + r.processing_days as f32)
+            * policy.bureaucracy_factor
+            + policy.rvp_extra_days as f32)
+            .round()
+            .max(1.0);
+        m.legal = Legal::RvpPending;
+        m.rvp_route = route as u8;
+        m.pending_until = today.t.saturating_add(days as u16);
+        self.quota_used[route] += 1;
+        m.set(flag::RVP_FRAUD_HIT, false);
+        if route == INTERMEDIARY {
+            // Information through ties lets migrants vet intermediaries (seed).
+            let fraud = r.fraud_prob as f32
+                * if informed {
+                    sc.social.info_fraud_factor as f32
+                } else {
+                    1.0
+                };
+            if self.chance(fraud) {
+                m.set(flag::RVP_FRAUD_HIT, true);
+            }
+        }
+    }
+
+    pub(super) fn decide_rvp(&mut self, m: &mut Migrant, today: &Today) {
+        let r = &self.sc.policy.rvp[m.rvp_route as usize];
+        let approved = !m.has(flag::RVP_FRAUD_HIT) && self.chance(r.approval_prob as f32);
+        if approved {
+            m.legal = Legal::Rvp;
+            m.status_since = today.t;
+            m.legal_until = today
+                .t
+                .saturating_add(self.sc.legal.rvp_validity_days as u16);
+        } else {
+            // Back on the visa-free clock, which may already have run out.
+            m.legal = Legal::VisaFree;
+            m.legal_until = m.legal_until.max(today.t.saturating_add(1));
+        }
+        m.pending_until = NO_DAY;
+    }
+
+    pub(super) fn renew_rvp(&mut self, m: &mut Migrant, today: &Today) {
+        let r = &self.sc.policy.rvp[m.rvp_route as usize];
+        let keeps_ground = match m.rvp_route as usize {
+            EMPLOYMENT => m.has_local_job(),
+            FAMILY_STUDY => true,
+            _ => self.wealth(m, today.fx) >= r.fee_kzt as f32,
+        };
+        if keeps_ground {
+            if m.rvp_route as usize != EMPLOYMENT && m.rvp_route as usize != FAMILY_STUDY {
+                self.spend(m, r.fee_kzt as f32, today);
+            }
+            m.legal_until = today
+                .t
+                .saturating_add(self.sc.legal.rvp_validity_days as u16);
+        } else {
+            m.legal = Legal::VisaFree;
+            m.legal_until = today.t.saturating_add(1);
+        }
+    }
+}

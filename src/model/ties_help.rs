@@ -1,0 +1,136 @@
+//! Social capital along ties (docs/MODEL.md §7.6.1–7.6.3, §7.6.5): tie decay, whether help
+//! can flow and is given (balanced and generalized reciprocity), booking help, loans, and
+//! information from ties who hold long-stay status.
+
+use rand::RngExt;
+
+use super::agents::{Help, Housing, Migrant, MigrantId, Status, online};
+use super::step::{Sim, Today};
+use super::ties::{EXTERNAL, TieKind};
+
+#[derive(Clone, Debug)]
+pub struct TiesParams {
+    pub enabled: bool,
+    pub max_per_agent: u32,
+    pub transnational_initial: u32,
+    pub transnational_decay_per_month: f64,
+    pub decay_per_week: f64,
+    pub chat_meeting_prob_per_day: f64,
+    pub bed_prob_per_day: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct SocialParams {
+    pub mutual_aid_enabled: bool,
+    pub information_enabled: bool,
+    pub info_speedup: f64,
+    pub info_fraud_factor: f64,
+    pub money_help_enabled: bool,
+    pub loan_kzt: f64,
+    pub loan_prob_per_day: f64,
+    pub emotional_support_enabled: bool,
+    pub generalized_share: f64,
+    pub balanced_limit: i64,
+    pub max_guests: u32,
+    pub queue_tie_prob: f64,
+    pub landlord_tie_prob: f64,
+    pub transnational_support_enabled: bool,
+}
+
+impl Sim<'_> {
+    /// Tie decay and online meetings. Returns the migrant's tie counts by kind.
+    pub(super) fn social(&mut self, m: &mut Migrant, id: u32, today: &Today) -> [u8; 3] {
+        let sc = self.sc;
+        let ti = &sc.ties;
+        if !ti.enabled {
+            return [0; 3];
+        }
+        let t = today.t;
+        let me = MigrantId(id);
+        if (u32::from(t) + id).is_multiple_of(7) {
+            let weekly = ti.decay_per_week as f32;
+            let transnational = (ti.transnational_decay_per_month / 4.35) as f32;
+            // A colleague or a host is seen every day: those local ties are in use.
+            let local_in_use = m.has_local_job() || m.housing == Housing::LocalHost;
+            let rng = &mut self.rng;
+            self.ties.decay(me, |tie| {
+                let p = match tie.kind {
+                    TieKind::Transnational => transnational,
+                    TieKind::Local if local_in_use => 0.0,
+                    _ if t.saturating_sub(tie.last_used) < 30 => 0.0,
+                    _ => weekly,
+                };
+                p == 0.0 || rng.random::<f32>() >= p
+            });
+        }
+        self.online(m, id, today);
+        if sc.social.money_help_enabled && self.aid_possible() && m.strain > 0.7 {
+            self.ask_for_money(m, id, today);
+        }
+        self.ties.counts(me)
+    }
+
+    /// Whether information reaches this migrant: an information channel, or a co-migrant tie
+    /// who already holds long-stay status (information flows along ties).
+    pub(super) fn informed(&self, m: &Migrant, id: u32) -> bool {
+        let s = &self.sc.social;
+        if !s.information_enabled {
+            return false;
+        }
+        if self.sc.online.enabled && m.online & online::INFO_CHANNEL != 0 {
+            return true;
+        }
+        s.mutual_aid_enabled
+            && self.sc.ties.enabled
+            && self
+                .ties
+                .of(MigrantId(id))
+                .iter()
+                .any(|t| t.other != EXTERNAL && self.agents[t.other as usize].legal.is_long_stay())
+    }
+
+    /// Whether help can flow along ties at all.
+    pub(super) fn aid_possible(&self) -> bool {
+        self.sc.ties.enabled && self.sc.social.mutual_aid_enabled
+    }
+
+    /// Reciprocity: help is given freely (generalized, with probability `generalized_share`)
+    /// or only to those who do not owe too much already (balanced).
+    pub(super) fn agrees_to_help(&mut self, m: &Migrant) -> bool {
+        let s = &self.sc.social;
+        self.chance(s.generalized_share as f32) || i64::from(m.owed) <= s.balanced_limit
+    }
+
+    /// Books a help event: the record of who owes whom, the ties' use, the day's count.
+    pub(super) fn helped(&mut self, m: &mut Migrant, helper: u32, id: u32, kind: Help, t: u16) {
+        m.owed = m.owed.saturating_add(1);
+        let h = &mut self.agents[helper as usize];
+        h.owed = h.owed.saturating_sub(1);
+        self.ties.touch(MigrantId(id), helper, t);
+        self.ties.touch(MigrantId(helper), id, t);
+        self.record.help[kind as usize] += 1;
+    }
+
+    /// A strained migrant asks a co-migrant tie with money to spare for a loan; the helper
+    /// pays it from their own tenge.
+    pub(super) fn ask_for_money(&mut self, m: &mut Migrant, id: u32, today: &Today) {
+        let loan = self.sc.social.loan_kzt as f32;
+        if !self.chance(self.sc.social.loan_prob_per_day as f32) {
+            return;
+        }
+        let lender = self.ties.of(MigrantId(id)).iter().find_map(|tie| {
+            if tie.other == EXTERNAL {
+                return None;
+            }
+            let o = &self.agents[tie.other as usize];
+            (o.status == Status::Present && o.kzt > 4.0 * loan).then_some(tie.other)
+        });
+        if let Some(lender) = lender
+            && self.agrees_to_help(m)
+        {
+            self.agents[lender as usize].kzt -= loan;
+            m.kzt += loan;
+            self.helped(m, lender, id, Help::Money, today.t);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Wellbeing (docs/MODEL.md §7.7): what weighs on a migrant today (`Factors`, read once
+//! and shared with the decision), emotional support, and stress.
+
+use super::agents::{Help, Legal, Migrant, NO_DAY, flag};
+use super::step::{Sim, Today};
+
+#[derive(Clone, Debug)]
+pub struct WellbeingParams {
+    pub enabled: bool,
+    pub adapt_rate: f64,
+    pub money_weight: f64,
+    pub housing_weight: f64,
+    pub legal_weight: f64,
+    pub job_loss_weight: f64,
+    pub job_loss_memory_days: u32,
+    pub support_weight: f64,
+    pub therapy_effect: f64,
+}
+
+/// What weighs on one migrant today (see `Sim::factors`).
+pub(super) struct Factors {
+    pub strain: f32,
+    pub legal: f32,
+    pub housing: f32,
+    pub job_loss: f32,
+    pub family: f32,
+    pub support: f32,
+    pub local_ties: f32,
+    pub newcomer: f32,
+    pub afford: bool,
+}
+
+impl Sim<'_> {
+    /// What weighs on a migrant today, each on a 0..1 scale: read once, used by wellbeing,
+    /// the decision and the reason code.
+    pub(super) fn factors(
+        &self,
+        m: &Migrant,
+        today: &Today,
+        ties: [u8; 3],
+        forced: bool,
+    ) -> Factors {
+        let days_here = today.t.saturating_sub(m.arrival);
+        let lb = &self.sc.labour;
+        let tax = m.has_remote_job() && u32::from(days_here) > lb.tax_residency_days;
+        Factors {
+            strain: m.strain,
+            legal: if forced {
+                1.0
+            } else {
+                self.legal_pressure(m, today)
+            },
+            housing: m.housing.precarity(),
+            job_loss: self.recent_job_loss(m, today),
+            family: (tax as u8 as f32 * 0.7 + (ties[2] as f32 / 3.0).min(1.0) * 0.3).min(1.0),
+            support: self.support(ties),
+            local_ties: ((ties[0] + ties[1]) as f32 / 3.0).min(1.0),
+            newcomer: self.newcomer[usize::from(days_here).min(self.newcomer.len() - 1)],
+            afford: self.wealth(m, today.fx) >= self.cheapest_destination,
+        }
+    }
+
+    /// Emotional support from ties, 0..1: co-migrants and locals (mutual aid) and ties at home.
+    pub(super) fn support(&self, ties: [u8; 3]) -> f32 {
+        let s = &self.sc.social;
+        let near = if s.mutual_aid_enabled && s.emotional_support_enabled {
+            (ties[0] + ties[1]) as f32 / 4.0
+        } else {
+            0.0
+        };
+        let home = if s.transnational_support_enabled && s.emotional_support_enabled {
+            ties[2] as f32 / 8.0
+        } else {
+            0.0
+        };
+        (near + home).min(1.0)
+    }
+
+    /// 1 when the legal stay ends soon with no way to extend it, or has ended.
+    pub(super) fn legal_pressure(&self, m: &Migrant, today: &Today) -> f32 {
+        let lg = &self.sc.legal;
+        if !lg.enabled {
+            return 0.0;
+        }
+        match m.legal {
+            Legal::Overstay => 1.0,
+            Legal::RvpPending => 0.3,
+            Legal::VisaFree => {
+                let p = &today.policy;
+                let soon = (m.legal_until.saturating_sub(today.t) as u32) < lg.rvp_urgency_days;
+                if soon && (!p.border_runs_allowed || p.ban_announced) {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            _ => 0.0,
+        }
+    }
+
+    pub(super) fn recent_job_loss(&self, m: &Migrant, today: &Today) -> f32 {
+        let mem = self.sc.wellbeing.job_loss_memory_days;
+        (m.job_lost != NO_DAY && (today.t.saturating_sub(m.job_lost) as u32) < mem) as u8 as f32
+    }
+
+    pub(super) fn wellbeing(&mut self, m: &mut Migrant, f: &Factors) {
+        let wb = &self.sc.wellbeing;
+        if !wb.enabled {
+            m.stress = 0.0;
+            return;
+        }
+        // Online therapy reaches migrants through their ties in Russia (seed).
+        let therapy = if m.has(flag::THERAPY) && self.sc.social.transnational_support_enabled {
+            wb.therapy_effect as f32
+        } else {
+            0.0
+        };
+        let target = wb.money_weight as f32 * f.strain
+            + wb.housing_weight as f32 * f.housing
+            + wb.legal_weight as f32 * f.legal
+            + wb.job_loss_weight as f32 * f.job_loss
+            - wb.support_weight as f32 * f.support
+            - therapy;
+        m.stress += wb.adapt_rate as f32 * (target.clamp(0.0, 1.0) - m.stress);
+        if f.support > 0.0 && m.stress > 0.4 {
+            self.record.help[Help::Emotional as usize] += 1;
+        }
+    }
+}
