@@ -78,17 +78,6 @@ impl Housing {
             Housing::RentAlone | Housing::RentShared | Housing::Friends | Housing::LocalHost
         )
     }
-
-    /// How precarious the housing feels, 0 (stable) to 1 (nowhere to sleep).
-    pub fn precarity(self) -> f32 {
-        match self {
-            Housing::Hotel => 0.5,
-            Housing::Shelter => 0.6,
-            Housing::None => 1.0,
-            Housing::Friends | Housing::LocalHost => 0.15,
-            Housing::RentAlone | Housing::RentShared => 0.0,
-        }
-    }
 }
 
 /// Why a migrant left: the largest term of the chosen option's utility, or the event that

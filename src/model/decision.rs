@@ -32,6 +32,16 @@ pub struct DecisionParams {
     pub move_wealth: f64,
     pub english: f64,
     pub overstay_constant: f64,
+    /// Weight of the tax-residency pressure on a remote job in the family factor. (weight)
+    pub family_tax_weight: f64,
+    /// Weight of ties at home in the family factor (the factor is capped at 1). (weight)
+    pub family_ties_weight: f64,
+    /// Ties at home that pull fully. (ties)
+    pub family_ties_full: f64,
+    /// Co-migrant and local ties that hold fully (the `decisions.ties` term). (ties)
+    pub local_ties_full: f64,
+    /// When no destination is affordable the move-wealth term is −this × `decisions.move_wealth` (+1 × it when one is). (factor)
+    pub unaffordable_penalty: f64,
 }
 
 impl Sim<'_> {
@@ -53,7 +63,12 @@ impl Sim<'_> {
             - d.fear as f32 * self.world.fear as f32 * self.draft_age_weight(m);
         let v_move = d.move_constant as f32
             + shared
-            + d.move_wealth as f32 * if f.afford { 1.0 } else { -3.0 }
+            + d.move_wealth as f32
+                * if f.afford {
+                    1.0
+                } else {
+                    -(d.unaffordable_penalty as f32)
+                }
             + d.english as f32 * m.has(flag::ENGLISH) as u8 as f32;
         (v_ret, v_move)
     }

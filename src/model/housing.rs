@@ -19,6 +19,17 @@ pub struct HousingParams {
     pub eviction_prob_per_day: f64,
     pub shelters_enabled: bool,
     pub shelter_max_days: u32,
+    /// Renting alone needs wealth ≥ this × a month's rent × (1 + `housing.deposit_months`); sharing needs half of one such month. (months)
+    pub alone_wealth_months: f64,
+    /// A renter whose tenge falls below minus this many days of costs loses the flat (to a hotel). (days)
+    pub eviction_debt_days: f64,
+    /// The lowest vacancy factor of a full rental market (searching never stops entirely). (share)
+    pub vacancy_min: f64,
+    /// Money strain above which a searching migrant takes a free shelter bed. (0–1)
+    pub shelter_strain: f64,
+    /// How precarious each kind of housing feels (`Housing` order), 0 (stable) to 1
+    /// (nowhere to sleep): the housing factor of wellbeing and decisions.
+    pub precarity: [f64; 7],
 }
 
 impl Sim<'_> {
@@ -35,7 +46,7 @@ impl Sim<'_> {
             Housing::RentAlone | Housing::RentShared => {
                 let mult = self.world.cities[city].rent_multiplier;
                 if self.chance(h.eviction_prob_per_day as f32 * (mult - 1.0))
-                    || m.kzt < -cost * 30.0
+                    || m.kzt < -cost * h.eviction_debt_days as f32
                 {
                     self.move_house(m, Housing::Hotel, t);
                 }
@@ -96,12 +107,13 @@ impl Sim<'_> {
         // 2. A flat, alone or shared.
         let c = &self.world.cities[city];
         let stock = sc.cities[city].rental_stock / f64::from(sc.arrivals.persons_per_agent);
-        let vacancy = (1.0 - f64::from(c.market) / stock.max(1.0)).clamp(0.05, 1.0) as f32;
+        let vacancy = (1.0 - f64::from(c.market) / stock.max(1.0)).clamp(h.vacancy_min, 1.0) as f32;
         let month_rent = c.rent_base_kzt_month as f32 * c.rent_multiplier;
         let w = self.wealth(m, today.fx);
         let can_share = w >= 0.5 * month_rent * (1.0 + h.deposit_months as f32);
         if can_share && self.chance(h.search_prob_per_day as f32 * vacancy) {
-            let can_alone = w >= 3.0 * month_rent * (1.0 + h.deposit_months as f32);
+            let can_alone =
+                w >= h.alone_wealth_months as f32 * month_rent * (1.0 + h.deposit_months as f32);
             let share = !can_alone || self.chance(h.shared_preference as f32);
             if !share {
                 leave_shelter(self);
@@ -131,7 +143,12 @@ impl Sim<'_> {
                 o.kzt -= 0.5 * month_rent * h.deposit_months as f32;
                 self.world.cities[city].flatmate_waiting = NONE;
                 if sc.ties.enabled {
-                    self.ties.link(MigrantId(id), MigrantId(waiting), 160, t);
+                    self.ties.link(
+                        MigrantId(id),
+                        MigrantId(waiting),
+                        sc.ties.strength_flatmate,
+                        t,
+                    );
                 }
                 return;
             }
@@ -143,13 +160,17 @@ impl Sim<'_> {
             leave_shelter(self);
             self.move_house(m, Housing::LocalHost, t);
             if sc.ties.enabled {
-                self.ties
-                    .add_external(MigrantId(id), TieKind::Local, 160, t);
+                self.ties.add_external(
+                    MigrantId(id),
+                    TieKind::Local,
+                    sc.ties.strength_local_host,
+                    t,
+                );
             }
             return;
         }
         // 4. A shelter bed when money runs short.
-        if !was_shelter && m.strain > 0.5 {
+        if !was_shelter && m.strain > h.shelter_strain as f32 {
             let c = &mut self.world.cities[city];
             if c.shelter_used < c.shelter_capacity {
                 c.shelter_used += 1;
@@ -157,7 +178,12 @@ impl Sim<'_> {
                 self.move_house(m, Housing::Shelter, t);
                 if sc.ties.enabled && previous != NONE && previous != id {
                     // Shelters' shared life and events create ties (seed).
-                    self.ties.link(MigrantId(id), MigrantId(previous), 120, t);
+                    self.ties.link(
+                        MigrantId(id),
+                        MigrantId(previous),
+                        sc.ties.strength_shelter,
+                        t,
+                    );
                 }
             }
         }
@@ -186,8 +212,12 @@ impl Sim<'_> {
         if self.sc.ties.enabled {
             let russian = self.sc.cities[m.city as usize].russian_speaking_share as f32;
             if self.chance(self.sc.social.landlord_tie_prob as f32 * russian) {
-                self.ties
-                    .add_external(MigrantId(id), TieKind::Local, 120, t);
+                self.ties.add_external(
+                    MigrantId(id),
+                    TieKind::Local,
+                    self.sc.ties.strength_landlord,
+                    t,
+                );
             }
         }
     }

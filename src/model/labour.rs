@@ -21,6 +21,10 @@ pub struct LabourParams {
     pub local_loss_prob_per_day: f64,
     pub referrals_enabled: bool,
     pub referral_prob_per_tie: f64,
+    /// Relative eagerness of local job search (formal and referred) while a remote job pays. (factor)
+    pub remote_search_intensity: f64,
+    /// A local wage is drawn uniformly within ± this share of city wage × profession factor. (share)
+    pub wage_spread: f64,
 }
 
 impl Sim<'_> {
@@ -54,7 +58,7 @@ impl Sim<'_> {
             }
             return;
         }
-        let intensity = search_intensity(m);
+        let intensity = search_intensity(m, lb);
         let p_formal = self.formal_job_rate(m) * intensity;
         // Locals (colleagues, hosts, landlords) refer jobs too; co-migrants with a job refer
         // them from their side (`refer_a_job`).
@@ -114,11 +118,13 @@ impl Sim<'_> {
             && !o.has(flag::TRANSIT)
         {
             // The referred migrant takes it as eagerly as they search.
-            if self.chance(search_intensity(&o)) {
+            if self.chance(search_intensity(&o, &self.sc.labour)) {
                 self.take_local_job(&mut o, other, true, t);
                 self.agents[other as usize] = o;
-                self.ties.touch(MigrantId(id), other, t);
-                self.ties.touch(MigrantId(other), id, t);
+                self.ties
+                    .touch(MigrantId(id), other, t, self.sc.ties.use_gain);
+                self.ties
+                    .touch(MigrantId(other), id, t, self.sc.ties.use_gain);
             }
         }
     }
@@ -127,18 +133,27 @@ impl Sim<'_> {
         let lb = &self.sc.labour;
         let city = &self.sc.cities[m.city as usize];
         let wage = city.wage_kzt_month as f32 * lb.profession_wage[m.profession as usize] as f32;
-        m.local_kzt_day = wage / 30.0 * (0.8 + 0.4 * self.rng.random::<f32>());
+        let spread = lb.wage_spread as f32;
+        m.local_kzt_day = wage / 30.0 * ((1.0 - spread) + 2.0 * spread * self.rng.random::<f32>());
         m.set(flag::JOB_VIA_TIE, via_tie);
         self.record.help[Help::Job as usize] += via_tie as u32;
         if self.sc.ties.enabled {
             // A colleague: a local tie.
-            self.ties
-                .add_external(MigrantId(id), TieKind::Local, 120, t);
+            self.ties.add_external(
+                MigrantId(id),
+                TieKind::Local,
+                self.sc.ties.strength_colleague,
+                t,
+            );
         }
     }
 }
 
 /// How eagerly a migrant looks for a local job: less while a remote job pays.
-fn search_intensity(m: &Migrant) -> f32 {
-    if m.has_remote_job() { 0.3 } else { 1.0 }
+fn search_intensity(m: &Migrant, lb: &LabourParams) -> f32 {
+    if m.has_remote_job() {
+        lb.remote_search_intensity as f32
+    } else {
+        1.0
+    }
 }

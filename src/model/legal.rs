@@ -24,6 +24,10 @@ pub struct LegalParams {
     pub vnzh_after_rvp_days: u32,
     pub vnzh_prob_per_day: f64,
     pub overstay_deport_prob_per_day: f64,
+    /// Multiplies the RVP seek chance within `legal.rvp_urgency_days` of the stay's end once border runs are banned or the ban is announced. (factor)
+    pub rvp_urgency_multiplier: f64,
+    /// Legal pressure (§7.7) felt while an RVP application is pending. (0–1)
+    pub pending_pressure: f64,
 }
 
 impl Sim<'_> {
@@ -61,7 +65,12 @@ impl Sim<'_> {
             if sc.ties.enabled && self.chance(sc.social.queue_tie_prob as f32) {
                 // A conversation in the queue at the service centre (seed).
                 if let Some(other) = self.random_present_in(m.city, id) {
-                    self.ties.link(MigrantId(id), MigrantId(other), 80, today.t);
+                    self.ties.link(
+                        MigrantId(id),
+                        MigrantId(other),
+                        sc.ties.strength_queue,
+                        today.t,
+                    );
                 }
             }
         }

@@ -19,6 +19,10 @@ pub struct MoneyParams {
     pub family_transfers_enabled: bool,
     /// Multiplies the money a migrant moves into tenge while a tighter MIR regime is announced.
     pub anticipation_multiplier: f64,
+    /// Rubles are moved into tenge when the tenge in hand falls below this share of the target (runway, or the anticipation target). (share)
+    pub topup_threshold: f64,
+    /// A payment larger than the tenge in hand is covered from rubles, up to this many days of a capped channel's daily limit. (days)
+    pub gap_cover_days: f64,
 }
 
 impl Sim<'_> {
@@ -43,7 +47,7 @@ impl Sim<'_> {
         } else {
             runway
         };
-        if m.kzt < 0.5 * target && m.rub > 0.0 {
+        if m.kzt < sc.money.topup_threshold as f32 * target && m.rub > 0.0 {
             let mut want_kzt = target - m.kzt;
             for (cap_rub, fee) in self.channels(m, today) {
                 if want_kzt <= 0.0 || m.rub <= 0.0 {
@@ -136,7 +140,7 @@ impl Sim<'_> {
             for (cap, fee) in self.channels(m, today) {
                 let rub = (-m.kzt / (today.fx * (1.0 - fee)))
                     .min(m.rub)
-                    .min(cap * 30.0);
+                    .min(cap * self.sc.money.gap_cover_days as f32);
                 m.rub -= rub;
                 m.kzt += rub * today.fx * (1.0 - fee);
                 if m.kzt >= 0.0 {

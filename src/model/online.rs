@@ -53,7 +53,12 @@ impl Sim<'_> {
         if self.chance(p)
             && let Some(other) = self.random_present_in(m.city, id)
         {
-            self.ties.link(MigrantId(id), MigrantId(other), 100, t);
+            self.ties.link(
+                MigrantId(id),
+                MigrantId(other),
+                self.sc.ties.strength_chat,
+                t,
+            );
         }
     }
 }

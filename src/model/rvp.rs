@@ -17,6 +17,9 @@ pub struct RvpRoute {
     pub eligible_share: f64,
     /// Approvals per 30 days (persons); 0 = no quota.
     pub quota_per_month: f64,
+    /// Months of living costs a migrant must have beyond the fee to take this route (paid
+    /// routes: own company, intermediary; the grounds-based routes ignore it).
+    pub reserve_months: f64,
 }
 
 pub(super) const EMPLOYMENT: usize = 0;
@@ -38,7 +41,7 @@ impl Sim<'_> {
         }
         let near_end = m.legal_until.saturating_sub(today.t) as u32 <= lg.rvp_urgency_days;
         if near_end && (!policy.border_runs_allowed || policy.ban_announced) {
-            p *= 3.0;
+            p *= lg.rvp_urgency_multiplier as f32;
         }
         // Information (from a tie who holds long-stay status, or a channel) makes an
         // application `1 + info_speedup` times as likely; the ties are read only when the
@@ -61,8 +64,7 @@ impl Sim<'_> {
                 && match r {
                     EMPLOYMENT => m.has_local_job(),
                     FAMILY_STUDY => m.has(flag::FAMILY_GROUND),
-                    OWN_COMPANY => w >= route.fee_kzt as f32 + 2.0 * month_cost,
-                    _ => w >= route.fee_kzt as f32 + month_cost,
+                    _ => w >= route.fee_kzt as f32 + route.reserve_months as f32 * month_cost,
                 }
         };
         let open = |r: usize| eligible(r) && self.quota_used[r] < self.quota_cap[r];

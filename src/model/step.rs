@@ -171,13 +171,22 @@ impl<'s> Sim<'s> {
                     0
                 };
                 for _ in 0..transnational {
-                    self.ties
-                        .add_external(MigrantId(id), TieKind::Transnational, 200, t);
+                    self.ties.add_external(
+                        MigrantId(id),
+                        TieKind::Transnational,
+                        sc.ties.strength_home,
+                        t,
+                    );
                 }
                 if self.rng.random_bool(sc.profile.friends_in_kz_share) {
                     let city = self.agents[id as usize].city;
                     if let Some(friend) = self.random_present_in(city, id) {
-                        self.ties.link(MigrantId(id), MigrantId(friend), 200, t);
+                        self.ties.link(
+                            MigrantId(id),
+                            MigrantId(friend),
+                            sc.ties.strength_friend,
+                            t,
+                        );
                     }
                 }
             }

@@ -214,12 +214,12 @@ impl TieStore {
         }
     }
 
-    /// Marks the tie from `a` to `b` as used today.
-    pub fn touch(&mut self, a: MigrantId, b: u32, day: u16) {
+    /// Marks the tie from `a` to `b` as used today; it grows `gain` stronger.
+    pub fn touch(&mut self, a: MigrantId, b: u32, day: u16, gain: u8) {
         for t in self.of_mut(a) {
             if t.other == b {
                 t.last_used = day;
-                t.strength = t.strength.saturating_add(16);
+                t.strength = t.strength.saturating_add(gain);
             }
         }
     }

@@ -17,6 +17,28 @@ pub struct TiesParams {
     pub decay_per_week: f64,
     pub chat_meeting_prob_per_day: f64,
     pub bed_prob_per_day: f64,
+    /// Strength of each transnational tie given at arrival. (strength (1–255))
+    pub strength_home: u8,
+    /// Strength of the tie to a friend already in Kazakhstan at arrival (`profile.friends_in_kz_share`). (strength (1–255))
+    pub strength_friend: u8,
+    /// Strength of a tie formed in a service-centre queue (`social.queue_tie_prob`). (strength (1–255))
+    pub strength_queue: u8,
+    /// Strength of a tie formed when an online chat turns into a meeting. (strength (1–255))
+    pub strength_chat: u8,
+    /// Strength of the tie between two migrants who rent a flat together. (strength (1–255))
+    pub strength_flatmate: u8,
+    /// Strength of the local tie to a host who offers a room. (strength (1–255))
+    pub strength_local_host: u8,
+    /// Strength of the local tie to a landlord (`social.landlord_tie_prob`). (strength (1–255))
+    pub strength_landlord: u8,
+    /// Strength of the tie between two migrants who meet in a shelter. (strength (1–255))
+    pub strength_shelter: u8,
+    /// Strength of the local tie to a colleague at a new local job. (strength (1–255))
+    pub strength_colleague: u8,
+    /// Strength a tie gains each time help flows along it (capped at 255); a full tie list keeps its strongest ties. (strength)
+    pub use_gain: u8,
+    /// A co-migrant or local tie used within this many days does not decay. (days)
+    pub in_use_days: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -35,6 +57,14 @@ pub struct SocialParams {
     pub queue_tie_prob: f64,
     pub landlord_tie_prob: f64,
     pub transnational_support_enabled: bool,
+    /// Money strain above which a migrant asks ties for a loan. (0–1)
+    pub loan_strain: f64,
+    /// A co-migrant tie lends only with more than this many loans' worth of tenge. (loans)
+    pub lender_reserve_loans: f64,
+    /// Co-migrant and local ties that together give full emotional support. (ties)
+    pub support_full_near: f64,
+    /// Ties at home that together give full emotional support. (ties)
+    pub support_full_home: f64,
 }
 
 impl Sim<'_> {
@@ -57,14 +87,17 @@ impl Sim<'_> {
                 let p = match tie.kind {
                     TieKind::Transnational => transnational,
                     TieKind::Local if local_in_use => 0.0,
-                    _ if t.saturating_sub(tie.last_used) < 30 => 0.0,
+                    _ if u32::from(t.saturating_sub(tie.last_used)) < ti.in_use_days => 0.0,
                     _ => weekly,
                 };
                 p == 0.0 || rng.random::<f32>() >= p
             });
         }
         self.online(m, id, today);
-        if sc.social.money_help_enabled && self.aid_possible() && m.strain > 0.7 {
+        if sc.social.money_help_enabled
+            && self.aid_possible()
+            && m.strain > sc.social.loan_strain as f32
+        {
             self.ask_for_money(m, id, today);
         }
         self.ties.counts(me)
@@ -106,8 +139,10 @@ impl Sim<'_> {
         m.owed = m.owed.saturating_add(1);
         let h = &mut self.agents[helper as usize];
         h.owed = h.owed.saturating_sub(1);
-        self.ties.touch(MigrantId(id), helper, t);
-        self.ties.touch(MigrantId(helper), id, t);
+        self.ties
+            .touch(MigrantId(id), helper, t, self.sc.ties.use_gain);
+        self.ties
+            .touch(MigrantId(helper), id, t, self.sc.ties.use_gain);
         self.record.help[kind as usize] += 1;
     }
 
@@ -123,7 +158,9 @@ impl Sim<'_> {
                 return None;
             }
             let o = &self.agents[tie.other as usize];
-            (o.status == Status::Present && o.kzt > 4.0 * loan).then_some(tie.other)
+            (o.status == Status::Present
+                && o.kzt > self.sc.social.lender_reserve_loans as f32 * loan)
+                .then_some(tie.other)
         });
         if let Some(lender) = lender
             && self.agrees_to_help(m)

@@ -15,6 +15,8 @@ pub struct WellbeingParams {
     pub job_loss_memory_days: u32,
     pub support_weight: f64,
     pub therapy_effect: f64,
+    /// A supported migrant with stress above this counts as one `help_emotional` event (observation only). (0–1)
+    pub emotional_help_stress: f64,
 }
 
 /// What weighs on one migrant today (see `Sim::factors`).
@@ -40,6 +42,7 @@ impl Sim<'_> {
         ties: [u8; 3],
         forced: bool,
     ) -> Factors {
+        let d = &self.sc.decisions;
         let days_here = today.t.saturating_sub(m.arrival);
         let lb = &self.sc.labour;
         let tax = m.has_remote_job() && u32::from(days_here) > lb.tax_residency_days;
@@ -50,11 +53,14 @@ impl Sim<'_> {
             } else {
                 self.legal_pressure(m, today)
             },
-            housing: m.housing.precarity(),
+            housing: self.sc.housing.precarity[m.housing as usize] as f32,
             job_loss: self.recent_job_loss(m, today),
-            family: (tax as u8 as f32 * 0.7 + (ties[2] as f32 / 3.0).min(1.0) * 0.3).min(1.0),
+            family: (tax as u8 as f32 * d.family_tax_weight as f32
+                + (ties[2] as f32 / d.family_ties_full as f32).min(1.0)
+                    * d.family_ties_weight as f32)
+                .min(1.0),
             support: self.support(ties),
-            local_ties: ((ties[0] + ties[1]) as f32 / 3.0).min(1.0),
+            local_ties: ((ties[0] + ties[1]) as f32 / d.local_ties_full as f32).min(1.0),
             newcomer: self.newcomer[usize::from(days_here).min(self.newcomer.len() - 1)],
             afford: self.wealth(m, today.fx) >= self.cheapest_destination,
         }
@@ -64,12 +70,12 @@ impl Sim<'_> {
     pub(super) fn support(&self, ties: [u8; 3]) -> f32 {
         let s = &self.sc.social;
         let near = if s.mutual_aid_enabled && s.emotional_support_enabled {
-            (ties[0] + ties[1]) as f32 / 4.0
+            (ties[0] + ties[1]) as f32 / s.support_full_near as f32
         } else {
             0.0
         };
         let home = if s.transnational_support_enabled && s.emotional_support_enabled {
-            ties[2] as f32 / 8.0
+            ties[2] as f32 / s.support_full_home as f32
         } else {
             0.0
         };
@@ -84,7 +90,7 @@ impl Sim<'_> {
         }
         match m.legal {
             Legal::Overstay => 1.0,
-            Legal::RvpPending => 0.3,
+            Legal::RvpPending => lg.pending_pressure as f32,
             Legal::VisaFree => {
                 let p = &today.policy;
                 let soon = (m.legal_until.saturating_sub(today.t) as u32) < lg.rvp_urgency_days;
@@ -122,7 +128,7 @@ impl Sim<'_> {
             - wb.support_weight as f32 * f.support
             - therapy;
         m.stress += wb.adapt_rate as f32 * (target.clamp(0.0, 1.0) - m.stress);
-        if f.support > 0.0 && m.stress > 0.4 {
+        if f.support > 0.0 && m.stress > wb.emotional_help_stress as f32 {
             self.record.help[Help::Emotional as usize] += 1;
         }
     }

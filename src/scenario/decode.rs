@@ -280,6 +280,8 @@ fn legal(r: &Reader<'_>) -> LegalParams {
         vnzh_after_rvp_days: r.int("vnzh_after_rvp_days", 1, 36500) as u32,
         vnzh_prob_per_day: r.prob("vnzh_prob_per_day"),
         overstay_deport_prob_per_day: r.prob("overstay_deport_prob_per_day"),
+        rvp_urgency_multiplier: r.num("rvp_urgency_multiplier", 1.0, 100.0),
+        pending_pressure: r.prob("pending_pressure"),
     }
 }
 
@@ -324,6 +326,8 @@ fn money(r: &Reader<'_>, run: &Run) -> MoneyParams {
         crypto_fee: r.prob("crypto_fee"),
         family_transfers_enabled: r.boolean("family_transfers_enabled"),
         anticipation_multiplier: r.num("anticipation_multiplier", 1.0, 100.0),
+        topup_threshold: r.prob("topup_threshold"),
+        gap_cover_days: r.num("gap_cover_days", 1.0, 365.0),
     }
 }
 
@@ -341,6 +345,16 @@ fn housing(r: &Reader<'_>) -> HousingParams {
         eviction_prob_per_day: r.prob("eviction_prob_per_day"),
         shelters_enabled: r.boolean("shelters_enabled"),
         shelter_max_days: r.int("shelter_max_days", 1, 3650) as u32,
+        alone_wealth_months: r.nonneg("alone_wealth_months"),
+        eviction_debt_days: r.nonneg("eviction_debt_days"),
+        vacancy_min: r.prob("vacancy_min"),
+        shelter_strain: r.prob("shelter_strain"),
+        precarity: {
+            let t = r.table("precarity");
+            let v = crate::model::agents::Housing::NAMES.map(|k| t.prob(k));
+            t.finish();
+            v
+        },
     }
 }
 
@@ -358,6 +372,8 @@ fn labour(r: &Reader<'_>) -> LabourParams {
         local_loss_prob_per_day: r.prob("local_loss_prob_per_day"),
         referrals_enabled: r.boolean("referrals_enabled"),
         referral_prob_per_tie: r.prob("referral_prob_per_tie"),
+        remote_search_intensity: r.prob("remote_search_intensity"),
+        wage_spread: r.prob("wage_spread"),
     }
 }
 
@@ -370,6 +386,17 @@ fn ties(r: &Reader<'_>) -> TiesParams {
         decay_per_week: r.prob("decay_per_week"),
         chat_meeting_prob_per_day: r.prob("chat_meeting_prob_per_day"),
         bed_prob_per_day: r.prob("bed_prob_per_day"),
+        strength_home: r.int("strength_home", 1, 255) as u8,
+        strength_friend: r.int("strength_friend", 1, 255) as u8,
+        strength_queue: r.int("strength_queue", 1, 255) as u8,
+        strength_chat: r.int("strength_chat", 1, 255) as u8,
+        strength_flatmate: r.int("strength_flatmate", 1, 255) as u8,
+        strength_local_host: r.int("strength_local_host", 1, 255) as u8,
+        strength_landlord: r.int("strength_landlord", 1, 255) as u8,
+        strength_shelter: r.int("strength_shelter", 1, 255) as u8,
+        strength_colleague: r.int("strength_colleague", 1, 255) as u8,
+        use_gain: r.int("use_gain", 1, 255) as u8,
+        in_use_days: r.int("in_use_days", 0, 3650) as u32,
     }
 }
 
@@ -389,6 +416,10 @@ fn social(r: &Reader<'_>) -> SocialParams {
         queue_tie_prob: r.prob("queue_tie_prob"),
         landlord_tie_prob: r.prob("landlord_tie_prob"),
         transnational_support_enabled: r.boolean("transnational_support_enabled"),
+        loan_strain: r.prob("loan_strain"),
+        lender_reserve_loans: r.nonneg("lender_reserve_loans"),
+        support_full_near: r.num("support_full_near", 0.1, 100.0),
+        support_full_home: r.num("support_full_home", 0.1, 100.0),
     }
 }
 
@@ -413,6 +444,7 @@ fn wellbeing(r: &Reader<'_>) -> WellbeingParams {
         job_loss_memory_days: r.int("job_loss_memory_days", 0, 3650) as u32,
         support_weight: r.nonneg("support_weight"),
         therapy_effect: r.nonneg("therapy_effect"),
+        emotional_help_stress: r.prob("emotional_help_stress"),
     }
 }
 
@@ -440,6 +472,11 @@ fn decisions(r: &Reader<'_>) -> DecisionParams {
         move_wealth: r.real("move_wealth"),
         english: r.real("english"),
         overstay_constant: r.real("overstay_constant"),
+        family_tax_weight: r.prob("family_tax_weight"),
+        family_ties_weight: r.prob("family_ties_weight"),
+        family_ties_full: r.num("family_ties_full", 0.1, 100.0),
+        local_ties_full: r.num("local_ties_full", 0.1, 100.0),
+        unaffordable_penalty: r.nonneg("unaffordable_penalty"),
     }
 }
 
@@ -573,6 +610,7 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
             fraud_prob: t.prob("fraud_prob"),
             eligible_share: t.prob("eligible_share"),
             quota_per_month: t.nonneg("quota_per_month"),
+            reserve_months: t.nonneg("reserve_months"),
         };
         t.finish();
         v
