@@ -133,3 +133,67 @@ impl Sim<'_> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::agents::{Legal, Reason, Status, flag};
+    use super::super::testkit::{days, migrant, scenario, share, today, with, world};
+
+    #[test]
+    fn a_border_run_renews_the_visa_free_stay_and_costs_its_price_while_allowed() {
+        let sc = scenario(&[]);
+        let mut m = migrant();
+        m.legal_until = days::EARLY;
+        let mut sim = world(&sc, vec![m], 1);
+        let day = today(&mut sim, days::EARLY);
+        let left = with(&mut sim, 0, |s, m| s.bureaucracy(m, 0, &day));
+        let m = sim.agents[0];
+        assert_eq!(left, None);
+        assert_eq!(m.legal, Legal::VisaFree);
+        assert_eq!(m.legal_until, days::EARLY + sc.legal.visa_free_days as u16);
+        assert_eq!(m.kzt, migrant().kzt - sc.legal.border_run_cost_kzt as f32);
+    }
+
+    #[test]
+    fn after_the_ban_an_ended_stay_forces_a_return_a_move_or_an_overstay() {
+        // The logit over the three options: with the baseline's overstay constant the
+        // migrant leaves; with a high one it mostly overstays. Never does an ended visa-free
+        // stay go on.
+        let choose = |overstay: &str| {
+            let sc = scenario(&[&format!("decisions.overstay_constant={overstay}")]);
+            let mut outcomes = [0; 3];
+            for seed in 0..400 {
+                let mut m = migrant();
+                m.legal_until = days::AFTER_BAN;
+                let mut sim = world(&sc, vec![m], seed);
+                let day = today(&mut sim, days::AFTER_BAN);
+                match with(&mut sim, 0, |s, m| s.bureaucracy(m, 0, &day)) {
+                    Some((Status::Returned, Reason::Legal)) => outcomes[0] += 1,
+                    Some((Status::MovedOn, Reason::Legal)) => outcomes[1] += 1,
+                    None if sim.agents[0].legal == Legal::Overstay => outcomes[2] += 1,
+                    other => panic!("an ended stay must force a choice, got {other:?}"),
+                }
+            }
+            outcomes
+        };
+        let baseline = choose("-2.0");
+        assert!(baseline[0] > 0 && baseline[1] > 0, "{baseline:?}");
+        let tempted = choose("20.0");
+        assert!(tempted[2] > 390, "{tempted:?}");
+    }
+
+    #[test]
+    fn overstayers_are_deported_at_the_daily_rate() {
+        let sc = scenario(&["legal.overstay_deport_prob_per_day=0.25"]);
+        let deported = share(4000, |seed| {
+            let mut m = migrant();
+            m.legal = Legal::Overstay;
+            m.flags = flag::IIN | flag::NOTIFIED | flag::BANK_CARD;
+            let mut sim = world(&sc, vec![m], seed);
+            let day = today(&mut sim, days::AFTER_BAN);
+            with(&mut sim, 0, |s, m| s.bureaucracy(m, 0, &day))
+                == Some((Status::Returned, Reason::Deported))
+        });
+        assert!((deported - 0.25).abs() < 0.03, "deported share {deported}");
+    }
+}

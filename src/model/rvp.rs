@@ -157,3 +157,77 @@ impl Sim<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::agents::{Legal, flag};
+    use super::super::testkit::{days, migrant, scenario, today, with, world};
+    use super::{EMPLOYMENT, INTERMEDIARY, OWN_COMPANY};
+
+    fn ready() -> super::super::agents::Migrant {
+        let mut m = migrant();
+        m.flags = flag::IIN | flag::NOTIFIED;
+        m.legal_until = days::AFTER_BAN + 80;
+        m
+    }
+
+    #[test]
+    fn a_migrant_with_a_local_job_applies_by_the_employment_route() {
+        let sc = scenario(&["legal.rvp_seek_prob_per_day=1"]);
+        let mut m = ready();
+        m.local_kzt_day = 10_000.0;
+        let mut sim = world(&sc, vec![m], 2);
+        let day = today(&mut sim, days::AFTER_BAN);
+        with(&mut sim, 0, |s, m| s.seek_rvp(m, 0, &day));
+        assert_eq!(sim.agents[0].legal, Legal::RvpPending);
+        assert_eq!(sim.agents[0].rvp_route as usize, EMPLOYMENT);
+        assert!(sim.agents[0].pending_until > days::AFTER_BAN);
+    }
+
+    #[test]
+    fn a_used_up_quota_stops_applications_by_its_route() {
+        let sc = scenario(&["legal.rvp_seek_prob_per_day=1"]);
+        let mut m = ready();
+        m.local_kzt_day = 10_000.0;
+        // No money for a paid route: the employment route is the only one.
+        (m.kzt, m.rub) = (0.0, 0.0);
+        let mut sim = world(&sc, vec![m, m], 2);
+        sim.quota_cap[EMPLOYMENT] = 1;
+        let day = today(&mut sim, days::AFTER_BAN);
+        with(&mut sim, 0, |s, m| s.seek_rvp(m, 0, &day));
+        with(&mut sim, 1, |s, m| s.seek_rvp(m, 1, &day));
+        assert_eq!(sim.agents[0].legal, Legal::RvpPending);
+        assert_eq!(sim.agents[1].legal, Legal::VisaFree, "the quota is used up");
+    }
+
+    #[test]
+    fn a_paid_route_needs_the_fee_and_its_reserve_of_living_costs() {
+        let sc = scenario(&["legal.rvp_seek_prob_per_day=1"]);
+        let month = 30.0 * sc.money.living_kzt_day as f32;
+        let route = &sc.policy.rvp[OWN_COMPANY];
+        let need = route.fee_kzt as f32 + route.reserve_months as f32 * month;
+        let apply = |kzt: f32| {
+            let mut m = ready();
+            (m.kzt, m.rub) = (kzt, 0.0);
+            let mut sim = world(&sc, vec![m], 3);
+            let day = today(&mut sim, days::AFTER_BAN);
+            with(&mut sim, 0, |s, m| s.seek_rvp(m, 0, &day));
+            sim.agents[0]
+        };
+        let poor = apply(need - 1.0);
+        assert!(
+            poor.legal == Legal::VisaFree
+                || poor.rvp_route as usize == INTERMEDIARY
+                    && need - 1.0 >= sc.policy.rvp[INTERMEDIARY].fee_kzt as f32 + month,
+            "without the reserve the own-company route stays closed"
+        );
+        let rich = apply(need + 1.0);
+        assert_eq!(rich.legal, Legal::RvpPending);
+        assert_eq!(rich.rvp_route as usize, OWN_COMPANY);
+        assert_eq!(
+            rich.kzt,
+            need + 1.0 - route.fee_kzt as f32,
+            "the fee is paid"
+        );
+    }
+}

@@ -9,9 +9,13 @@ use super::step::{Sim, Today};
 use super::ties::TieStore;
 use crate::scenario::{self, Scenario, Source};
 
-/// The built-in baseline with `sets` (`dotted.key=value`) applied.
+/// The built-in baseline with `sets` (`dotted.key=value`) applied, at a scale that draws no
+/// population of its own (the tests hand-build theirs), so a world is cheap to make.
 pub fn scenario(sets: &[&str]) -> Scenario {
-    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let sets: Vec<String> = std::iter::once("arrivals.persons_per_agent=1000000")
+        .chain(sets.iter().copied())
+        .map(String::from)
+        .collect();
     scenario::load(Source::Builtin, &sets)
         .unwrap_or_else(|e| panic!("test scenario: {}", e.lines.join("\n")))
         .scenario
@@ -76,4 +80,18 @@ pub fn with<R>(sim: &mut Sim<'_>, id: u32, f: impl FnOnce(&mut Sim<'_>, &mut Mig
     let r = f(sim, &mut m);
     sim.agents[id as usize] = m;
     r
+}
+
+/// Day indexes of the baseline calendar (start 2022-09-21) used by the tests.
+pub mod days {
+    /// 2022-10-01: MIR blocked, border runs allowed, the ban not yet announced.
+    pub const EARLY: u16 = 10;
+    /// 2023-04-09: border runs banned, MIR limited.
+    pub const AFTER_BAN: u16 = 200;
+}
+
+/// The share of `n` trials for which `f` (given a fresh world of one migrant and the
+/// trial's index as seed) returns true.
+pub fn share(n: u64, mut f: impl FnMut(u64) -> bool) -> f64 {
+    (0..n).filter(|&i| f(i)).count() as f64 / n as f64
 }
