@@ -26,7 +26,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use crate::cli::{self, Failure};
+use crate::command::{Failure, ScenarioArgs};
 use crate::engine;
 use crate::output;
 use crate::progress::Progress;
@@ -39,7 +39,7 @@ use targets::Targets;
 #[derive(clap::Args, Debug)]
 pub struct ValidateArgs {
     #[command(flatten)]
-    pub input: cli::ScenarioArgs,
+    pub input: ScenarioArgs,
     /// Observed figures: a CSV file with columns key,date,value,low,high,unit.
     #[arg(long)]
     pub targets: PathBuf,

@@ -31,7 +31,7 @@
 use std::path::Path;
 
 use super::abc::Prior;
-use crate::cli::Failure;
+use crate::command::Failure;
 use crate::scenario::diag::{Diagnostic, Loc, SourceMap, did_you_mean};
 use crate::scenario::doc::{self, Entry, Node, Table, Value};
 use crate::scenario::{self, Source};

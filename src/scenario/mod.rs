@@ -25,6 +25,10 @@ use doc::Node;
 pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
 pub const BASELINE_NAME: &str = "scenarios/baseline.toml (built in)";
 
+/// The most onward destinations a scenario may name. Fixed, so the model's daily record
+/// (`model::observe::DayRecord`) is plain data that is copied, not allocated.
+pub const MAX_DESTINATIONS: usize = 32;
+
 /// A scenario as loaded: the validated model input and the resolved tree it came from.
 #[derive(Clone, Debug)]
 pub struct Loaded {

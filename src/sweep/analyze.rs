@@ -27,7 +27,7 @@ use super::AnalyzeArgs;
 use super::journal::write_atomically;
 use super::results::split_csv;
 use super::run::read_manifest;
-use crate::cli::Failure;
+use crate::command::Failure;
 use crate::stats::quantile;
 
 /// An estimate with its confidence interval.

@@ -15,7 +15,7 @@ use super::MergeArgs;
 use super::journal::{self, write_atomically};
 use super::results;
 use super::run::read_manifest;
-use crate::cli::Failure;
+use crate::command::Failure;
 
 fn io_err(what: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
     move |e| Failure::Runtime(format!("{}: {e}", what.display()))

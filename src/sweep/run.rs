@@ -23,7 +23,7 @@ use super::journal::{self, AtomicFile, IDENTITY, Journal, write_atomically};
 use super::plan::Plan;
 use super::results;
 use super::spec::{self, Design, Levels, NumKind, PValue, csv_field};
-use crate::cli::Failure;
+use crate::command::Failure;
 use crate::engine;
 use crate::output;
 use crate::progress::Progress;
