@@ -220,15 +220,13 @@ fn print_outcomes(sc: &scenario::Scenario, runs: &[engine::RunResult]) {
     }
 }
 
-/// Draws a new run's figures into a hidden sibling of `out`, then renames it into place, so
-/// `figures/` appears whole or not at all.
+/// Draws a new run's figures into `out` atomically, so `figures/` appears whole or not at
+/// all.
 fn plot_run_dir(dir: &Path, out: &Path) -> Result<(), String> {
-    let tmp = dir.join(format!(".figures.tmp-{}", std::process::id()));
-    let result = plot::plot_run(dir, &tmp, &PlotOptions::default())
-        .map_err(|e| e.to_string())
-        .and_then(|_| std::fs::rename(&tmp, out).map_err(|e| e.to_string()));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
+    output::create_dir_atomically(out, |tmp| {
+        plot::plot_run(dir, tmp, &PlotOptions::default())
+            .map(drop)
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|e| e.to_string())
 }

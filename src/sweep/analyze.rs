@@ -24,10 +24,10 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::AnalyzeArgs;
-use super::journal::write_atomically;
 use super::results::split_csv;
 use super::run::read_manifest;
 use crate::command::Failure;
+use crate::output;
 use crate::stats::quantile;
 
 /// An estimate with its confidence interval.
@@ -345,7 +345,7 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
         }
     }
     let path = dir.join("sensitivity.csv");
-    write_atomically(&path, csv.as_bytes()).map_err(io_err(&path))?;
+    output::write_file_atomically(&path, csv.as_bytes()).map_err(io_err(&path))?;
     print!("{summary}");
     eprintln!("relocant: wrote {}", path.display());
     if !args.no_plots {

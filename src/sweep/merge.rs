@@ -12,10 +12,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::MergeArgs;
-use super::journal::{self, write_atomically};
+use super::journal;
 use super::results;
 use super::run::read_manifest;
 use crate::command::Failure;
+use crate::output::{self, AtomicFile, write_file_atomically};
 
 fn io_err(what: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
     move |e| Failure::Runtime(format!("{}: {e}", what.display()))
@@ -206,7 +207,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         let to = out.join(name);
         if from != to && from.exists() {
             let bytes = fs::read(&from).map_err(io_err(&from))?;
-            write_atomically(&to, &bytes).map_err(io_err(&to))?;
+            write_file_atomically(&to, &bytes).map_err(io_err(&to))?;
         }
     }
     let linked = link_daily(dirs, &out)?;
@@ -226,7 +227,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     m["runs_per_minute"] = 0.into();
     let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
     let mpath = out.join("manifest.json");
-    write_atomically(&mpath, text.as_bytes()).map_err(io_err(&mpath))?;
+    write_file_atomically(&mpath, text.as_bytes()).map_err(io_err(&mpath))?;
     if !args.no_plots {
         super::draw_figures(&out, crate::plot::plot_heatmaps);
     }
@@ -264,7 +265,7 @@ fn link_daily(dirs: &[PathBuf], out: &Path) -> Result<usize, Failure> {
         fs::create_dir_all(&target).map_err(io_err(&target))?;
         for e in entries.flatten() {
             let name = e.file_name();
-            if name.to_string_lossy().contains(".tmp-") {
+            if output::temporary_owner(&name.to_string_lossy()).is_some() {
                 continue;
             }
             let to = target.join(&name);
@@ -274,9 +275,12 @@ fn link_daily(dirs: &[PathBuf], out: &Path) -> Result<usize, Failure> {
             }
             if fs::hard_link(e.path(), &to).is_err() {
                 // Another file system: copy under a temporary name, then rename.
-                let tmp = journal::tmp_path(&to);
-                fs::copy(e.path(), &tmp)
-                    .and_then(|_| fs::rename(&tmp, &to))
+                File::open(e.path())
+                    .and_then(|mut from| {
+                        let mut f = AtomicFile::create(&to)?;
+                        std::io::copy(&mut from, &mut f)?;
+                        f.commit()
+                    })
                     .map_err(io_err(&to))?;
             }
             n += 1;

@@ -19,13 +19,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::SweepArgs;
-use super::journal::{self, AtomicFile, IDENTITY, Journal, write_atomically};
+use super::journal::{self, IDENTITY, Journal};
 use super::plan::Plan;
 use super::results;
 use super::spec::{self, Design, Levels, NumKind, PValue, csv_field};
 use crate::command::Failure;
 use crate::engine;
-use crate::output;
+use crate::output::{self, AtomicFile, write_file_atomically};
 use crate::progress::Progress;
 
 /// One share of a sweep: runs with `run % n == k - 1`.
@@ -210,8 +210,9 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     };
     remove_stale_temporaries(&dir);
 
-    write_atomically(&dir.join("sweep.toml"), plan.spec.text.as_bytes()).map_err(io_err(&dir))?;
-    write_atomically(&dir.join("scenario.toml"), plan.resolved_base.as_bytes())
+    write_file_atomically(&dir.join("sweep.toml"), plan.spec.text.as_bytes())
+        .map_err(io_err(&dir))?;
+    write_file_atomically(&dir.join("scenario.toml"), plan.resolved_base.as_bytes())
         .map_err(io_err(&dir))?;
     write_design(&dir.join("design.csv"), &plan).map_err(io_err(&dir))?;
 
@@ -231,7 +232,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let manifest = |status: &str, wall: f64| {
         manifest_json(&plan, shard, status, args.daily, threads, wall, todo.len())
     };
-    write_atomically(&manifest_path, manifest("running", 0.0).as_bytes())
+    write_file_atomically(&manifest_path, manifest("running", 0.0).as_bytes())
         .map_err(io_err(&manifest_path))?;
     if !args.quiet && already > 0 {
         eprintln!(
@@ -264,7 +265,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             }
             if args.daily {
                 let path = daily_dir.join(format!("run-{run:0width$}.csv"));
-                output::write_file_atomically(&path, daily_csv(&sc, run, &result).as_bytes())
+                write_file_atomically(&path, daily_csv(&sc, run, &result).as_bytes())
                     .map_err(io_err(&path))?;
             }
             let mut g = state.lock().unwrap_or_else(|e| e.into_inner());
@@ -308,7 +309,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     // Finish: the result files from the journal, in run order.
     finish(&dir, &plan, shard)?;
     let wall = started.elapsed().as_secs_f64();
-    write_atomically(&manifest_path, manifest("complete", wall).as_bytes())
+    write_file_atomically(&manifest_path, manifest("complete", wall).as_bytes())
         .map_err(io_err(&manifest_path))?;
     if shard.is_none() && !args.no_plots {
         super::draw_figures(&dir, crate::plot::plot_heatmaps);
@@ -342,7 +343,8 @@ fn lock(dir: &Path) -> Result<File, Failure> {
     }
 }
 
-/// Removes temporary files that a killed process left (`NAME.tmp-PID`).
+/// Removes temporary files that a killed process left (the directory is locked, so no
+/// other process writes in it).
 fn remove_stale_temporaries(dir: &Path) {
     for d in [dir.to_path_buf(), dir.join("daily")] {
         let Ok(entries) = fs::read_dir(&d) else {
@@ -350,10 +352,7 @@ fn remove_stale_temporaries(dir: &Path) {
         };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if let Some((_, pid)) = name.rsplit_once(".tmp-")
-                && !pid.is_empty()
-                && pid.bytes().all(|b| b.is_ascii_digit())
-            {
+            if output::temporary_owner(&name).is_some() {
                 let _ = fs::remove_file(e.path());
             }
         }
