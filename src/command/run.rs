@@ -7,7 +7,7 @@ use std::time::Instant;
 use super::{Failure, ScenarioArgs, load};
 use crate::engine;
 use crate::model::world::World;
-use crate::output;
+use crate::output::{self, manifest::Manifest};
 use crate::plot::{self, PlotOptions};
 use crate::progress::Progress;
 use crate::scenario;
@@ -97,10 +97,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
 
     let agent_days: u64 = runs.iter().map(|r| r.agent_days).sum();
     let agents = runs.first().map_or(0, |r| r.agents);
-    let manifest = serde_json::json!({
-        "program": "relocant",
-        "version": env!("CARGO_PKG_VERSION"),
-        "command_line": std::env::args().collect::<Vec<_>>(),
+    let manifest = Manifest::new("run").with(serde_json::json!({
         "scenario": sc.name,
         "seed": sc.seed,
         "replicates": sc.replicates,
@@ -113,7 +110,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         "wall_seconds": wall,
         "agent_days_simulated": agent_days,
         "agent_days_per_second": agent_days as f64 / wall.max(1e-9),
-    });
+    }));
     let world = World::new(sc);
     let mut files = vec![
         (
@@ -136,10 +133,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             "scenario.toml".to_string(),
             loaded.resolved_toml().into_bytes(),
         ),
-        (
-            "manifest.json".to_string(),
-            (serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n").into_bytes(),
-        ),
+        manifest.file(),
     ];
     for (day, edges) in runs
         .first()

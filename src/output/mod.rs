@@ -4,10 +4,12 @@
 //! `scenario.toml` and `manifest.json` (README.md documents every column). The directory
 //! appears whole or not at all: files are written into a hidden temporary sibling which is
 //! then renamed into place, and an existing directory is replaced only when asked to.
-//! `atomic` is the one writer of files and directories that every command uses.
+//! `atomic` is the one writer of files and directories that every command uses, `manifest`
+//! the one writer of `manifest.json`.
 
 mod atomic;
 pub mod csv;
+pub mod manifest;
 
 pub use atomic::{
     AtomicFile, create_dir_atomically, remove_abandoned_temporaries, sync_dir, temporary_owner,

@@ -25,7 +25,6 @@ use rand_chacha::ChaCha8Rng;
 
 use super::AnalyzeArgs;
 use super::results::split_csv;
-use super::run::read_manifest;
 use crate::command::Failure;
 use crate::output;
 use crate::stats::quantile;
@@ -257,7 +256,7 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
     if !(args.confidence > 0.0 && args.confidence < 1.0) {
         return Err(Failure::Input("--confidence must be in (0, 1)".into()));
     }
-    let m = read_manifest(dir).ok_or_else(|| {
+    let m = output::manifest::read(dir).ok_or_else(|| {
         Failure::Input(format!(
             "{} is not a sweep directory (no manifest.json)",
             dir.display()
