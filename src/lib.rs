@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod calibrate;
 pub mod cli;
+pub mod command;
 pub mod engine;
 pub mod model;
 pub mod output;

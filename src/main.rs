@@ -5,7 +5,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use relocant::cli::{self, Cli, Failure};
+use relocant::cli::{self, Cli};
+use relocant::command::Failure;
 
 fn main() -> ExitCode {
     exit_quietly_when_stdout_closes();

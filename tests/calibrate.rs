@@ -541,7 +541,7 @@ fn bad_params_are_rejected_with_their_locations() {
                 "legal.iin_prob_per_day",
                 "prior = \"loguniform\"\nmin = 0.1\nmax = 0.5",
             ),
-            "params.toml:3:9: `prior` must be \"uniform\" or \"log-uniform\"; did you mean \"log-uniform\"?",
+            "params.toml:3:9: `param.prior` must be one of \"uniform\", \"log-uniform\", found \"loguniform\"; did you mean \"log-uniform\"?",
         ),
         (
             param("seed", "min = 1\nmax = 5"),
@@ -559,7 +559,7 @@ fn bad_params_are_rejected_with_their_locations() {
                 "[abc]\nquantile = 2\n{}",
                 param("legal.iin_prob_per_day", "min = 0.1\nmax = 0.5")
             ),
-            "params.toml:2:12: `abc.quantile` must be in [0.05, 0.95], found 2",
+            "params.toml:2:12: `abc.quantile` must be a number in [0.05, 0.95], found 2",
         ),
         (
             "[abc]\nparticles = 50\n".to_string(),

@@ -26,9 +26,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use crate::cli::{self, Failure};
+use crate::command::{Failure, ScenarioArgs};
 use crate::engine;
-use crate::output;
+use crate::output::{self, manifest::Manifest};
 use crate::progress::Progress;
 use crate::scenario::{self, Scenario, Source, decode, diag::SourceMap, doc};
 use fit::FitTable;
@@ -39,7 +39,7 @@ use targets::Targets;
 #[derive(clap::Args, Debug)]
 pub struct ValidateArgs {
     #[command(flatten)]
-    pub input: cli::ScenarioArgs,
+    pub input: ScenarioArgs,
     /// Observed figures: a CSV file with columns key,date,value,low,high,unit.
     #[arg(long)]
     pub targets: PathBuf,
@@ -437,22 +437,17 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         output::write_file_atomically(&p, text.as_bytes())
             .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", p.display())))?;
     }
-    let manifest = serde_json::json!({
-        "program": "relocant",
-        "version": env!("CARGO_PKG_VERSION"),
-        "command_line": std::env::args().collect::<Vec<_>>(),
-        "reproduce": format!("relocant {command}"),
-        "seed": seed,
-        "generations": generations.len(),
-        "simulations": generations.iter().map(|g| g.simulations).sum::<u64>(),
-        "threads": pool.current_num_threads(),
-        "wall_seconds": started.elapsed().as_secs_f64(),
-    });
-    output::write_file_atomically(
-        &out.join("manifest.json"),
-        (serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n").as_bytes(),
-    )
-    .map_err(|e| Failure::Runtime(format!("cannot write manifest: {e}")))?;
+    Manifest::new("calibrate")
+        .with(serde_json::json!({
+            "reproduce": format!("relocant {command}"),
+            "seed": seed,
+            "generations": generations.len(),
+            "simulations": generations.iter().map(|g| g.simulations).sum::<u64>(),
+            "threads": pool.current_num_threads(),
+            "wall_seconds": started.elapsed().as_secs_f64(),
+        }))
+        .write(&out)
+        .map_err(|e| Failure::Runtime(format!("cannot write manifest: {e}")))?;
     if let Some(path) = &args.report {
         let text = report::markdown(&summary, &table, &command, &args, &calibrated.scenario);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -26,14 +26,17 @@
 //!
 //! Reading checks everything against the scenario before any simulation: each key must be a
 //! number in the scenario, each end of its prior must be a value the scenario accepts. All
-//! problems are reported at once as `path:line:col: message`. No simulation happens here.
+//! problems are reported at once as `path:line:col: message`, read with the scenario's
+//! reader (`scenario::read::Reader`: unknown keys with "did you mean"). No simulation
+//! happens here.
 
 use std::path::Path;
 
 use super::abc::Prior;
-use crate::cli::Failure;
-use crate::scenario::diag::{Diagnostic, Loc, SourceMap, did_you_mean};
-use crate::scenario::doc::{self, Entry, Node, Table, Value};
+use crate::command::Failure;
+use crate::scenario::diag::{self, Loc, SourceMap, did_you_mean};
+use crate::scenario::doc::{self, Entry, Node, Value};
+use crate::scenario::read::{Problems, Reader};
 use crate::scenario::{self, Source};
 
 /// Which parameter set becomes the calibrated scenario.
@@ -141,115 +144,69 @@ impl Params {
     pub fn parse(name: &str, text: &str, scenario: &Path) -> Result<Params, Failure> {
         let mut sources = SourceMap::default();
         let src = sources.add(name.to_string(), text.to_string());
-        let render = |sources: &SourceMap, d: &[Diagnostic]| {
-            Failure::Input(
-                d.iter()
-                    .map(|x| x.render(sources))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        };
-        let root = doc::parse(&sources, src).map_err(|d| render(&sources, &d))?;
+        let root = doc::parse(&sources, src).map_err(|d| diag::report(&sources, d))?;
         let base = scenario::load(Source::File(scenario), &[])?;
         let mut numeric = Vec::new();
         numeric_leaves("", &base.resolved, &mut numeric);
 
-        let mut p = Vec::new();
-        let Value::Table(top) = &root.value else {
-            unreachable!("a document is a table")
+        let p = Problems::default();
+        let r = Reader::root(&root, &p);
+        // Optional keys with defaults.
+        let int = |t: &Reader, key: &str, default: i64, min: i64, max: i64| {
+            t.optional(key).map_or(default, |_| t.int(key, min, max))
         };
-        unknown_keys(top, "", &["abc", "validation", "param"], &mut p);
-        let abc_t = sub_table(top, "abc", &mut p);
-        let val_t = sub_table(top, "validation", &mut p);
-        unknown_keys(
-            abc_t,
-            "abc.",
-            &[
-                "particles",
-                "generations",
-                "quantile",
-                "min_acceptance",
-                "tolerance",
-                "persons_per_agent",
-                "replicates",
-                "seed",
-                "point",
-            ],
-            &mut p,
-        );
-        unknown_keys(
-            val_t,
-            "validation.",
-            &["replicates", "persons_per_agent"],
-            &mut p,
-        );
+        let num = |t: &Reader, key: &str, default: f64, min: f64, max: f64| {
+            t.optional(key).map_or(default, |_| t.num(key, min, max))
+        };
+        let a = r.optional_table("abc");
         let abc = Abc {
-            particles: int(abc_t, "abc.particles", 200, 10, 1_000_000, &mut p) as usize,
-            generations: int(abc_t, "abc.generations", 8, 1, 1000, &mut p) as u32,
-            quantile: number(abc_t, "abc.quantile", 0.5, 0.05, 0.95, &mut p),
-            min_acceptance: number(abc_t, "abc.min_acceptance", 0.02, 1e-4, 1.0, &mut p),
-            tolerance: number(abc_t, "abc.tolerance", 0.0, 0.0, f64::MAX, &mut p),
-            persons_per_agent: abc_t
-                .get("persons_per_agent")
-                .map(|_| int(abc_t, "abc.persons_per_agent", 1, 1, 1_000_000, &mut p) as u32),
-            replicates: int(abc_t, "abc.replicates", 1, 1, 10_000, &mut p) as u32,
-            seed: int(abc_t, "abc.seed", 1, 0, i64::MAX, &mut p) as u64,
-            point: match abc_t.get("point").map(|e| &e.node) {
+            particles: int(&a, "particles", 200, 10, 1_000_000) as usize,
+            generations: int(&a, "generations", 8, 1, 1000) as u32,
+            quantile: num(&a, "quantile", 0.5, 0.05, 0.95),
+            min_acceptance: num(&a, "min_acceptance", 0.02, 1e-4, 1.0),
+            tolerance: num(&a, "tolerance", 0.0, 0.0, f64::INFINITY),
+            persons_per_agent: a
+                .optional("persons_per_agent")
+                .map(|_| a.int("persons_per_agent", 1, 1_000_000) as u32),
+            replicates: int(&a, "replicates", 1, 1, 10_000) as u32,
+            seed: int(&a, "seed", 1, 0, i64::MAX) as u64,
+            point: match a.optional("point") {
                 None => Point::Best,
-                Some(Node {
-                    value: Value::Str(s),
-                    ..
-                }) if s == "best" => Point::Best,
-                Some(Node {
-                    value: Value::Str(s),
-                    ..
-                }) if s == "median" => Point::Median,
-                Some(n) => {
-                    p.push(Diagnostic::at(
-                        n.loc,
-                        "`abc.point` must be \"best\" or \"median\"",
-                    ));
-                    Point::Best
-                }
+                Some(_) => [Point::Best, Point::Median][a.choice("point", &["best", "median"])],
             },
         };
+        a.finish();
+        let v = r.optional_table("validation");
         let validation = Validation {
-            replicates: int(val_t, "validation.replicates", 10, 1, 10_000, &mut p) as u32,
-            persons_per_agent: val_t.get("persons_per_agent").map(|_| {
-                int(
-                    val_t,
-                    "validation.persons_per_agent",
-                    1,
-                    1,
-                    1_000_000,
-                    &mut p,
-                ) as u32
-            }),
+            replicates: int(&v, "replicates", 10, 1, 10_000) as u32,
+            persons_per_agent: v
+                .optional("persons_per_agent")
+                .map(|_| v.int("persons_per_agent", 1, 1_000_000) as u32),
         };
+        v.finish();
 
         let mut list: Vec<Param> = Vec::new();
-        match top.get("param").map(|e| &e.node) {
-            None => p.push(Diagnostic::at(
+        match r.optional("param").map(|e| &e.node) {
+            None => p.push(
                 Loc::new(src, text.len()..text.len()),
                 "no free parameters: add [[param]] tables with key, min and max",
-            )),
+            ),
             Some(Node {
                 value: Value::Array(items),
                 ..
             }) => {
                 for item in items {
-                    if let Some(par) = read_param(item, &numeric, &list, scenario, &mut p) {
+                    if let Some(par) = read_param(item, &numeric, &list, scenario, &p) {
                         list.push(par);
                     }
                 }
             }
-            Some(n) => p.push(Diagnostic::at(
-                n.loc,
-                "`param` must be an array of tables ([[param]])",
-            )),
+            Some(n) => p.push(n.loc, "`param` must be an array of tables ([[param]])"),
         }
+        r.finish();
+        let p = p.into_vec();
         if !p.is_empty() {
-            return Err(render(&sources, &p));
+            return Err(diag::report(&sources, p).into());
         }
         Ok(Params {
             path: name.to_string(),
@@ -271,86 +228,6 @@ impl Params {
 
     pub fn priors(&self) -> Vec<Prior> {
         self.list.iter().map(|p| p.prior).collect()
-    }
-}
-
-static EMPTY: Table = Table::new();
-
-fn sub_table<'t>(top: &'t Table, key: &str, p: &mut Vec<Diagnostic>) -> &'t Table {
-    match top.get(key).map(|e| &e.node) {
-        None => &EMPTY,
-        Some(Node {
-            value: Value::Table(t),
-            ..
-        }) => t,
-        Some(n) => {
-            p.push(Diagnostic::at(n.loc, format!("`{key}` must be a table")));
-            &EMPTY
-        }
-    }
-}
-
-fn unknown_keys(t: &Table, prefix: &str, known: &[&str], p: &mut Vec<Diagnostic>) {
-    for (k, e) in t {
-        if !known.contains(&k.as_str()) {
-            let mut msg = format!("unknown key `{prefix}{k}`");
-            match did_you_mean(k, known.iter().copied()) {
-                Some(s) => msg.push_str(&format!("; did you mean `{s}`?")),
-                None => msg.push_str(&format!("; expected one of: {}", known.join(", "))),
-            }
-            p.push(Diagnostic::at(e.key_loc, msg));
-        }
-    }
-}
-
-fn leaf<'t>(t: &'t Table, full: &str) -> Option<&'t Entry> {
-    t.get(full.rsplit('.').next().unwrap_or(full))
-}
-
-fn number(t: &Table, full: &str, default: f64, min: f64, max: f64, p: &mut Vec<Diagnostic>) -> f64 {
-    let Some(e) = leaf(t, full) else {
-        return default;
-    };
-    let x = match e.node.value {
-        Value::Float(f) => f,
-        Value::Int(i) => i as f64,
-        ref other => {
-            p.push(Diagnostic::at(
-                e.node.loc,
-                format!("`{full}` must be a number, found {}", other.type_name()),
-            ));
-            return default;
-        }
-    };
-    if !(x.is_finite() && x >= min && x <= max) {
-        p.push(Diagnostic::at(
-            e.node.loc,
-            format!("`{full}` must be in [{min}, {max}], found {x}"),
-        ));
-        return default;
-    }
-    x
-}
-
-fn int(t: &Table, full: &str, default: i64, min: i64, max: i64, p: &mut Vec<Diagnostic>) -> i64 {
-    let Some(e) = leaf(t, full) else {
-        return default;
-    };
-    match e.node.value {
-        Value::Int(i) if (min..=max).contains(&i) => i,
-        ref v => {
-            p.push(Diagnostic::at(
-                e.node.loc,
-                format!(
-                    "`{full}` must be a whole number in [{min}, {max}], found {}",
-                    match v {
-                        Value::Int(i) => i.to_string(),
-                        other => other.type_name().to_string(),
-                    }
-                ),
-            ));
-            default
-        }
     }
 }
 
@@ -378,44 +255,41 @@ fn read_param(
     numeric: &[(String, bool)],
     so_far: &[Param],
     scenario: &Path,
-    p: &mut Vec<Diagnostic>,
+    p: &Problems,
 ) -> Option<Param> {
-    let Value::Table(t) = &item.value else {
-        p.push(Diagnostic::at(
+    if !matches!(item.value, Value::Table(_)) {
+        p.push(
             item.loc,
             "each `param` must be a table with key, min and max",
-        ));
+        );
         return None;
-    };
-    let before = p.len();
-    unknown_keys(t, "param.", &["key", "prior", "min", "max"], p);
-    let mut required = |k: &str| -> Option<&Entry> {
-        let e = t.get(k);
+    }
+    let before = p.count();
+    let r = Reader::new("param".into(), item, p);
+    let required = |k: &str| -> Option<&Entry> {
+        let e = r.optional(k);
         if e.is_none() {
-            p.push(Diagnostic::at(
-                item.loc,
-                format!("this [[param]] lacks `{k}`"),
-            ));
+            p.push(item.loc, format!("this [[param]] lacks `{k}`"));
         }
         e
     };
-    let key_e = required("key");
-    let min_e = required("min");
-    let max_e = required("max");
+    let (key_e, min_e, max_e) = (required("key"), required("min"), required("max"));
+    let log = r.optional("prior").is_some() && r.choice("prior", &["uniform", "log-uniform"]) == 1;
+    r.finish();
     let (key_e, min_e, max_e) = (key_e?, min_e?, max_e?);
     let Value::Str(key) = &key_e.node.value else {
-        p.push(Diagnostic::at(
+        p.push(
             key_e.node.loc,
             "`key` must be a dotted scenario key in quotes",
-        ));
+        );
         return None;
     };
     let integer = match numeric.iter().find(|(k, _)| k == key) {
         _ if NOT_FREE.contains(&key.as_str()) => {
-            p.push(Diagnostic::at(
+            p.push(
                 key_e.node.loc,
                 format!("`{key}` cannot be a free parameter"),
-            ));
+            );
             false
         }
         Some((_, whole)) => *whole,
@@ -424,65 +298,41 @@ fn read_param(
             if let Some(s) = did_you_mean(key, numeric.iter().map(|(k, _)| k.as_str())) {
                 msg.push_str(&format!("; did you mean `{s}`?"));
             }
-            p.push(Diagnostic::at(key_e.node.loc, msg));
+            p.push(key_e.node.loc, msg);
             false
         }
     };
     if so_far.iter().any(|q| &q.key == key) {
-        p.push(Diagnostic::at(
-            key_e.node.loc,
-            format!("`{key}` is a free parameter twice"),
-        ));
+        p.push(key_e.node.loc, format!("`{key}` is a free parameter twice"));
     }
-    let log = match t.get("prior").map(|e| &e.node) {
-        None => false,
-        Some(Node {
-            value: Value::Str(s),
-            ..
-        }) if s == "uniform" => false,
-        Some(Node {
-            value: Value::Str(s),
-            ..
-        }) if s == "log-uniform" => true,
-        Some(n) => {
-            let mut msg = "`prior` must be \"uniform\" or \"log-uniform\"".to_string();
-            if let Value::Str(s) = &n.value
-                && let Some(m) = did_you_mean(s, ["uniform", "log-uniform"])
-            {
-                msg.push_str(&format!("; did you mean \"{m}\"?"));
-            }
-            p.push(Diagnostic::at(n.loc, msg));
-            false
-        }
-    };
-    let num = |e: &Entry, p: &mut Vec<Diagnostic>| -> Option<f64> {
+    let num = |e: &Entry| -> Option<f64> {
         match e.node.value {
             Value::Float(f) if f.is_finite() => Some(f),
             Value::Int(i) => Some(i as f64),
             ref other => {
-                p.push(Diagnostic::at(
+                p.push(
                     e.node.loc,
                     format!("must be a finite number, found {}", other.type_name()),
-                ));
+                );
                 None
             }
         }
     };
-    let (lo, hi) = (num(min_e, p), num(max_e, p));
+    let (lo, hi) = (num(min_e), num(max_e));
     let (lo, hi) = (lo?, hi?);
     if lo >= hi {
-        p.push(Diagnostic::at(
+        p.push(
             max_e.node.loc,
             format!("`max` must be greater than `min`, found min = {lo}, max = {hi}"),
-        ));
+        );
     }
     if log && lo <= 0.0 {
-        p.push(Diagnostic::at(
+        p.push(
             min_e.node.loc,
             format!("a log-uniform prior needs min > 0, found {lo}"),
-        ));
+        );
     }
-    if p.len() > before {
+    if p.count() > before {
         return None;
     }
     let par = Param {
@@ -501,15 +351,15 @@ fn read_param(
                     _ => l.clone(),
                 })
                 .collect();
-            p.push(Diagnostic::at(
+            p.push(
                 e.node.loc,
                 format!(
                     "the scenario rejects `{key}` = {} (the prior's {which}): {}",
                     par.format(x),
                     why.join("; ")
                 ),
-            ));
+            );
         }
     }
-    if p.len() > before { None } else { Some(par) }
+    if p.count() > before { None } else { Some(par) }
 }

@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use crate::calendar::Date;
-use crate::cli::Failure;
+use crate::command::Failure;
 use crate::engine::RunResult;
 use crate::model::observe::{DayRecord, LONG_STAYER_DAYS};
 use crate::scenario::Scenario;

@@ -2,11 +2,10 @@
 //! (vector, converted by svg2pdf with the embedded font) and `NAME.png` (rasterised by
 //! resvg at 300 dpi). PDF and PNG both come from the SVG, so the three always agree.
 //!
-//! Every file is written atomically: to a temporary name in the output directory, then
-//! renamed over the final name, so a reader never sees half a figure.
+//! Every file is written atomically (`output::write_file_atomically`), so a reader never
+//! sees half a figure.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use plotters::coord::Shift;
@@ -73,7 +72,10 @@ pub fn write_figure(
     let mut written = Vec::with_capacity(3);
     for (ext, bytes) in [("svg", svg.as_bytes()), ("png", &png), ("pdf", &pdf)] {
         let path = out_dir.join(format!("{name}.{ext}"));
-        write_atomic(&path, bytes)?;
+        crate::output::write_file_atomically(&path, bytes).map_err(|source| PlotError::Io {
+            path: path.clone(),
+            source,
+        })?;
         written.push(path);
     }
     Ok(written)
@@ -148,25 +150,4 @@ fn rasterise(tree: &usvg::Tree, theme: &Theme) -> Result<Vec<u8>, String> {
     writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
-    let io_error = |source| PlotError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Unique per process and call, so concurrent writers never share a temporary file.
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let tmp = path.with_file_name(format!(".{file_name}.{}-{n}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io_error)
 }

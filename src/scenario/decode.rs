@@ -253,7 +253,7 @@ fn destinations(r: &Reader<'_>) -> Vec<Destination> {
         });
         d.finish();
     }
-    if out.is_empty() || out.len() > crate::model::observe::MAX_DESTINATIONS {
+    if out.is_empty() || out.len() > super::MAX_DESTINATIONS {
         r.problems
             .push(r.loc, "[destinations] needs between 1 and 32 destinations");
     } else if out.iter().all(|d| d.weight == 0.0) || out.iter().all(|d| d.transit_weight == 0.0) {

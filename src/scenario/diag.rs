@@ -1,5 +1,6 @@
 //! Diagnostics for bad input: every problem carries the file, line and column it points at
-//! and prints like a compiler message, `path:line:col: message`.
+//! and prints like a compiler message, `path:line:col: message`. Scenario, sweep and params
+//! files all report through here.
 
 use std::fmt;
 
@@ -119,6 +120,15 @@ impl fmt::Display for ScenarioErrors {
 }
 
 impl std::error::Error for ScenarioErrors {}
+
+/// Renders problems in the order of the files and places they point at (those without a
+/// place last): the one way every input file (scenario, sweep, params) reports its problems.
+pub fn report(sources: &SourceMap, mut problems: Vec<Diagnostic>) -> ScenarioErrors {
+    problems.sort_by_key(|x| x.loc.map_or((u32::MAX, 0), |l| (l.src, l.start)));
+    ScenarioErrors {
+        lines: problems.iter().map(|x| x.render(sources)).collect(),
+    }
+}
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(

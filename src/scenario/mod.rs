@@ -25,6 +25,10 @@ use doc::Node;
 pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
 pub const BASELINE_NAME: &str = "scenarios/baseline.toml (built in)";
 
+/// The most onward destinations a scenario may name. Fixed, so the model's daily record
+/// (`model::observe::DayRecord`) is plain data that is copied, not allocated.
+pub const MAX_DESTINATIONS: usize = 32;
+
 /// A scenario as loaded: the validated model input and the resolved tree it came from.
 #[derive(Clone, Debug)]
 pub struct Loaded {
@@ -56,12 +60,7 @@ pub enum Source<'a> {
 pub fn load(source: Source<'_>, sets: &[String]) -> Result<Loaded, ScenarioErrors> {
     let mut sources = SourceMap::default();
     // Problems are listed in the order of the files and lines they point at.
-    let fail = |sources: &SourceMap, mut d: Vec<diag::Diagnostic>| {
-        d.sort_by_key(|x| x.loc.map_or((u32::MAX, 0), |l| (l.src, l.start)));
-        ScenarioErrors {
-            lines: d.iter().map(|x| x.render(sources)).collect(),
-        }
-    };
+    let fail = |sources: &SourceMap, d: Vec<diag::Diagnostic>| diag::report(sources, d);
     let builtin = sources.add(BASELINE_NAME.to_string(), BASELINE_TOML.to_string());
     let mut root = doc::parse(&sources, builtin).map_err(|d| fail(&sources, d))?;
     if let Source::File(path) = source {

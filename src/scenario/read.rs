@@ -21,6 +21,15 @@ impl Problems {
     pub fn push(&self, loc: Loc, msg: impl Into<String>) {
         self.list.borrow_mut().push(Diagnostic::at(loc, msg));
     }
+
+    /// How many problems have been found so far.
+    pub fn count(&self) -> usize {
+        self.list.borrow().len()
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list.into_inner()
+    }
 }
 
 /// Reads the keys of one table.
@@ -37,7 +46,8 @@ impl<'t> Reader<'t> {
         Reader::new(String::new(), node, problems)
     }
 
-    fn new(path: String, node: &'t Node, problems: &'t Problems) -> Reader<'t> {
+    /// A reader of `node`, a table whose keys are named `path.KEY` in messages.
+    pub fn new(path: String, node: &'t Node, problems: &'t Problems) -> Reader<'t> {
         let table = match &node.value {
             Value::Table(t) => Some(t),
             other => {
@@ -76,6 +86,12 @@ impl<'t> Reader<'t> {
         e
     }
 
+    /// The entry for `key` if there is one, marking it as known: for optional keys.
+    pub fn optional(&self, key: &str) -> Option<&'t Entry> {
+        self.known.borrow_mut().push(key.to_string());
+        self.table.and_then(|t| t.get(key))
+    }
+
     /// Whether the table has `key` (without reporting anything).
     pub fn has(&self, key: &str) -> bool {
         self.table.is_some_and(|t| t.contains_key(key))
@@ -99,9 +115,19 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// A nested table that may be left out (then it reads as empty).
+    pub fn optional_table(&self, key: &str) -> Reader<'t> {
+        self.nested(key, self.optional(key))
+    }
+
     /// A nested table.
     pub fn table(&self, key: &str) -> Reader<'t> {
-        match self.entry(key) {
+        self.nested(key, self.entry(key))
+    }
+
+    /// A reader of the table at `key`, or an empty one when there is none.
+    fn nested(&self, key: &str, entry: Option<&'t Entry>) -> Reader<'t> {
+        match entry {
             Some(e) => Reader::new(self.full(key), &e.node, self.problems),
             None => Reader {
                 path: self.full(key),
@@ -235,10 +261,15 @@ impl<'t> Reader<'t> {
         match e.node.value {
             Value::Int(i) if (min..=max).contains(&i) => i,
             Value::Int(i) => {
+                let range = if max == i64::MAX {
+                    format!(">= {min}")
+                } else {
+                    format!("in [{min}, {max}]")
+                };
                 self.problems.push(
                     e.node.loc,
                     format!(
-                        "`{}` must be a whole number in [{min}, {max}], found {i}",
+                        "`{}` must be a whole number {range}, found {i}",
                         self.full(key)
                     ),
                 );
@@ -411,7 +442,8 @@ fn describe(n: &Node) -> String {
     }
 }
 
-fn quoted(choices: &[&str]) -> String {
+/// `"a", "b", "c"`: a list of words as messages quote them.
+pub fn quoted(choices: &[&str]) -> String {
     choices
         .iter()
         .map(|c| format!("\"{c}\""))

@@ -24,10 +24,9 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::AnalyzeArgs;
-use super::journal::write_atomically;
 use super::results::split_csv;
-use super::run::read_manifest;
-use crate::cli::Failure;
+use crate::command::Failure;
+use crate::output;
 use crate::stats::quantile;
 
 /// An estimate with its confidence interval.
@@ -257,7 +256,7 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
     if !(args.confidence > 0.0 && args.confidence < 1.0) {
         return Err(Failure::Input("--confidence must be in (0, 1)".into()));
     }
-    let m = read_manifest(dir).ok_or_else(|| {
+    let m = output::manifest::read(dir).ok_or_else(|| {
         Failure::Input(format!(
             "{} is not a sweep directory (no manifest.json)",
             dir.display()
@@ -345,7 +344,7 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
         }
     }
     let path = dir.join("sensitivity.csv");
-    write_atomically(&path, csv.as_bytes()).map_err(io_err(&path))?;
+    output::write_file_atomically(&path, csv.as_bytes()).map_err(io_err(&path))?;
     print!("{summary}");
     eprintln!("relocant: wrote {}", path.display());
     if !args.no_plots {

@@ -9,12 +9,13 @@
 //! created, atomically), `H` the outcome columns (with the first run), `R` one run's
 //! `runs.csv` row.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::os::unix::fs::FileExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::plan::fnv1a;
+use crate::output::write_file_atomically;
 
 pub const IDENTITY: &str = "relocant-sweep-journal v1";
 
@@ -35,14 +36,7 @@ impl Journal {
     /// Creates `path` holding only its identity record (atomically: a torn journal never
     /// exists).
     pub fn create(path: &Path, identity: &str) -> io::Result<Journal> {
-        let tmp = tmp_path(path);
-        {
-            let mut f = File::create(&tmp)?;
-            f.write_all(record('J', identity).as_bytes())?;
-            f.sync_all()?;
-        }
-        fs::rename(&tmp, path)?;
-        sync_dir(path);
+        write_file_atomically(path, record('J', identity).as_bytes())?;
         Journal::open(path)
     }
 
@@ -162,83 +156,10 @@ pub fn read_at(f: &File, offset: u64, len: u32) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// A temporary sibling of `path`, named after the process.
-pub fn tmp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".tmp-{}", std::process::id()));
-    path.with_file_name(name)
-}
-
-/// Syncs the directory holding `path`, so that a rename in it survives a power loss.
-pub fn sync_dir(path: &Path) {
-    if let Some(dir) = path.parent() {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-}
-
-/// A file written in full under a temporary name and renamed into place on `commit`;
-/// dropped uncommitted, it leaves nothing behind.
-pub struct AtomicFile {
-    path: PathBuf,
-    tmp: PathBuf,
-    out: Option<io::BufWriter<File>>,
-}
-
-impl AtomicFile {
-    pub fn create(path: &Path) -> io::Result<AtomicFile> {
-        let tmp = tmp_path(path);
-        let out = io::BufWriter::with_capacity(1 << 16, File::create(&tmp)?);
-        Ok(AtomicFile {
-            path: path.to_path_buf(),
-            tmp,
-            out: Some(out),
-        })
-    }
-
-    pub fn commit(mut self) -> io::Result<()> {
-        let out = self.out.take().expect("not yet committed");
-        let f = out.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        fs::rename(&self.tmp, &self.path)?;
-        sync_dir(&self.path);
-        Ok(())
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out.as_mut().expect("open").write(buf)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.as_mut().expect("open").flush()
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.out.is_some() {
-            let _ = fs::remove_file(&self.tmp);
-        }
-    }
-}
-
-/// Writes a small file atomically.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = AtomicFile::create(path)?;
-    f.write_all(bytes)?;
-    f.commit()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn a_torn_last_line_is_dropped_and_cut() {

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::MergeArgs;
-use super::journal::{self, write_atomically};
+use super::journal;
 use super::results;
-use super::run::read_manifest;
-use crate::cli::Failure;
+use crate::command::Failure;
+use crate::output::{self, AtomicFile, manifest::Manifest, write_file_atomically};
 
 fn io_err(what: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
     move |e| Failure::Runtime(format!("{}: {e}", what.display()))
@@ -54,7 +54,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     }
     let mut manifests = Vec::new();
     for d in dirs {
-        let Some(m) = read_manifest(d) else {
+        let Some(m) = output::manifest::read(d) else {
             return Err(Failure::Input(format!(
                 "{} is not a sweep directory (no readable manifest.json)",
                 d.display()
@@ -206,27 +206,24 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         let to = out.join(name);
         if from != to && from.exists() {
             let bytes = fs::read(&from).map_err(io_err(&from))?;
-            write_atomically(&to, &bytes).map_err(io_err(&to))?;
+            write_file_atomically(&to, &bytes).map_err(io_err(&to))?;
         }
     }
     let linked = link_daily(dirs, &out)?;
-    let mut m = first.clone();
-    m["status"] = "complete".into();
-    m["shard"] = serde_json::Value::Null;
-    m["runs_in_shard"] = runs.into();
-    m["command_line"] = std::env::args().collect::<Vec<_>>().into();
-    m["merged_from"] = dirs
-        .iter()
-        .map(|d| d.display().to_string())
-        .collect::<Vec<_>>()
-        .into();
-    m["daily"] = (linked > 0).into();
-    m["wall_seconds"] = started.elapsed().as_secs_f64().into();
-    m["runs_this_invocation"] = 0.into();
-    m["runs_per_minute"] = 0.into();
-    let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
-    let mpath = out.join("manifest.json");
-    write_atomically(&mpath, text.as_bytes()).map_err(io_err(&mpath))?;
+    Manifest::new("merge")
+        .with(serde_json::json!({
+            "status": "complete",
+            "shard": null,
+            "runs_in_shard": runs,
+            "merged_from": dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>(),
+            "daily": linked > 0,
+            "wall_seconds": started.elapsed().as_secs_f64(),
+            "runs_this_invocation": 0,
+            "runs_per_minute": 0,
+        }))
+        .keeping(first)
+        .write(&out)
+        .map_err(io_err(&out.join("manifest.json")))?;
     if !args.no_plots {
         super::draw_figures(&out, crate::plot::plot_heatmaps);
     }
@@ -264,7 +261,7 @@ fn link_daily(dirs: &[PathBuf], out: &Path) -> Result<usize, Failure> {
         fs::create_dir_all(&target).map_err(io_err(&target))?;
         for e in entries.flatten() {
             let name = e.file_name();
-            if name.to_string_lossy().contains(".tmp-") {
+            if output::temporary_owner(&name.to_string_lossy()).is_some() {
                 continue;
             }
             let to = target.join(&name);
@@ -274,9 +271,12 @@ fn link_daily(dirs: &[PathBuf], out: &Path) -> Result<usize, Failure> {
             }
             if fs::hard_link(e.path(), &to).is_err() {
                 // Another file system: copy under a temporary name, then rename.
-                let tmp = journal::tmp_path(&to);
-                fs::copy(e.path(), &tmp)
-                    .and_then(|_| fs::rename(&tmp, &to))
+                File::open(e.path())
+                    .and_then(|mut from| {
+                        let mut f = AtomicFile::create(&to)?;
+                        std::io::copy(&mut from, &mut f)?;
+                        f.commit()
+                    })
                     .map_err(io_err(&to))?;
             }
             n += 1;

@@ -95,7 +95,7 @@ pub use merge::merge;
 pub use run::sweep;
 
 /// `relocant analyze DIR`.
-pub fn analyze(args: AnalyzeArgs) -> Result<(), crate::cli::Failure> {
+pub fn analyze(args: AnalyzeArgs) -> Result<(), crate::command::Failure> {
     analyze::analyze_dir(&args)
 }
 

@@ -9,8 +9,8 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::journal::AtomicFile;
 use super::spec::csv_field;
+use crate::output::AtomicFile;
 use crate::stats::Summary;
 
 /// The five rows per point of `points.csv`, in order.

@@ -19,13 +19,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::SweepArgs;
-use super::journal::{self, AtomicFile, IDENTITY, Journal, write_atomically};
+use super::journal::{self, IDENTITY, Journal};
 use super::plan::Plan;
 use super::results;
 use super::spec::{self, Design, Levels, NumKind, PValue, csv_field};
-use crate::cli::Failure;
+use crate::command::Failure;
 use crate::engine;
-use crate::output;
+use crate::output::{self, AtomicFile, manifest::Manifest, write_file_atomically};
 use crate::progress::Progress;
 
 /// One share of a sweep: runs with `run % n == k - 1`.
@@ -162,7 +162,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         )));
     } else if existing {
         // Resuming a finished (or merged) sweep has nothing to do.
-        let complete = read_manifest(&dir).is_some_and(|m| {
+        let complete = output::manifest::read(&dir).is_some_and(|m| {
             m["fingerprint"] == format!("{:016x}", plan.fingerprint)
                 && m["status"] == "complete"
                 && m["shard"] == shard.map_or(serde_json::Value::Null, |s| s.label().into())
@@ -210,8 +210,9 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     };
     remove_stale_temporaries(&dir);
 
-    write_atomically(&dir.join("sweep.toml"), plan.spec.text.as_bytes()).map_err(io_err(&dir))?;
-    write_atomically(&dir.join("scenario.toml"), plan.resolved_base.as_bytes())
+    write_file_atomically(&dir.join("sweep.toml"), plan.spec.text.as_bytes())
+        .map_err(io_err(&dir))?;
+    write_file_atomically(&dir.join("scenario.toml"), plan.resolved_base.as_bytes())
         .map_err(io_err(&dir))?;
     write_design(&dir.join("design.csv"), &plan).map_err(io_err(&dir))?;
 
@@ -229,10 +230,11 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         args.jobs
     };
     let manifest = |status: &str, wall: f64| {
-        manifest_json(&plan, shard, status, args.daily, threads, wall, todo.len())
+        manifest(&plan, shard, status, args.daily, threads, wall, todo.len())
+            .write(&dir)
+            .map_err(io_err(&manifest_path))
     };
-    write_atomically(&manifest_path, manifest("running", 0.0).as_bytes())
-        .map_err(io_err(&manifest_path))?;
+    manifest("running", 0.0)?;
     if !args.quiet && already > 0 {
         eprintln!(
             "relocant: resuming {}: {already} runs done, {} to go",
@@ -264,7 +266,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             }
             if args.daily {
                 let path = daily_dir.join(format!("run-{run:0width$}.csv"));
-                output::write_file_atomically(&path, daily_csv(&sc, run, &result).as_bytes())
+                write_file_atomically(&path, daily_csv(&sc, run, &result).as_bytes())
                     .map_err(io_err(&path))?;
             }
             let mut g = state.lock().unwrap_or_else(|e| e.into_inner());
@@ -308,8 +310,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     // Finish: the result files from the journal, in run order.
     finish(&dir, &plan, shard)?;
     let wall = started.elapsed().as_secs_f64();
-    write_atomically(&manifest_path, manifest("complete", wall).as_bytes())
-        .map_err(io_err(&manifest_path))?;
+    manifest("complete", wall)?;
     if shard.is_none() && !args.no_plots {
         super::draw_figures(&dir, crate::plot::plot_heatmaps);
     }
@@ -342,7 +343,8 @@ fn lock(dir: &Path) -> Result<File, Failure> {
     }
 }
 
-/// Removes temporary files that a killed process left (`NAME.tmp-PID`).
+/// Removes temporary files that a killed process left (the directory is locked, so no
+/// other process writes in it).
 fn remove_stale_temporaries(dir: &Path) {
     for d in [dir.to_path_buf(), dir.join("daily")] {
         let Ok(entries) = fs::read_dir(&d) else {
@@ -350,10 +352,7 @@ fn remove_stale_temporaries(dir: &Path) {
         };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if let Some((_, pid)) = name.rsplit_once(".tmp-")
-                && !pid.is_empty()
-                && pid.bytes().all(|b| b.is_ascii_digit())
-            {
+            if output::temporary_owner(&name).is_some() {
                 let _ = fs::remove_file(e.path());
             }
         }
@@ -451,11 +450,6 @@ fn finish(dir: &Path, plan: &Plan, shard: Option<Shard>) -> Result<(), Failure> 
     .map_err(io_err(dir))
 }
 
-pub fn read_manifest(dir: &Path) -> Option<serde_json::Value> {
-    let text = fs::read_to_string(dir.join("manifest.json")).ok()?;
-    serde_json::from_str(&text).ok()
-}
-
 fn pvalue_json(v: &PValue) -> serde_json::Value {
     match v {
         PValue::Int(i) => (*i).into(),
@@ -467,7 +461,7 @@ fn pvalue_json(v: &PValue) -> serde_json::Value {
 }
 
 /// The manifest: what was run, how, and the facts `merge` and `analyze` need.
-fn manifest_json(
+fn manifest(
     plan: &Plan,
     shard: Option<Shard>,
     status: &str,
@@ -475,7 +469,7 @@ fn manifest_json(
     threads: usize,
     wall: f64,
     runs_now: usize,
-) -> String {
+) -> Manifest {
     let params: Vec<serde_json::Value> = plan
         .params()
         .iter()
@@ -506,10 +500,7 @@ fn manifest_json(
             levels,
         } => (None, Some(trajectories), Some(levels)),
     };
-    let m = serde_json::json!({
-        "program": "relocant",
-        "version": env!("CARGO_PKG_VERSION"),
-        "command_line": std::env::args().collect::<Vec<_>>(),
+    Manifest::new("sweep").with(serde_json::json!({
         "status": status,
         "sweep": plan.spec.name,
         "sweep_file": plan.spec.file.display().to_string(),
@@ -532,6 +523,5 @@ fn manifest_json(
         "runs_this_invocation": runs_now,
         "wall_seconds": wall,
         "runs_per_minute": if wall > 0.0 { runs_now as f64 / wall * 60.0 } else { 0.0 },
-    });
-    serde_json::to_string_pretty(&m).unwrap_or_default() + "\n"
+    }))
 }

@@ -1,7 +1,8 @@
 //! Sweep files: the raw stage of a sweep's input. Reads a sweep TOML into a [`Spec`] —
 //! the base scenario, fixed overrides, the varied parameters with their values or ranges,
 //! the design and its sizes — checking its own keys and types and reporting every problem
-//! at once as `path:line:col: message`, with "did you mean" for unknown keys.
+//! at once as `path:line:col: message`, with "did you mean" for unknown keys. It reads with
+//! the scenario's reader (`scenario::doc` trees, `scenario::read::Reader`, `scenario::diag`).
 //!
 //! It knows nothing of what scenario keys mean: whether a dotted path exists and a value is
 //! acceptable is checked by `plan`, which asks the scenario loader itself.
@@ -9,8 +10,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::calendar::Date;
-use crate::scenario::diag::{Diagnostic, Loc, SourceMap, did_you_mean};
-use crate::scenario::doc::{self, Entry, Node, Table, Value};
+use crate::scenario::diag::{self, Diagnostic, Loc, SourceMap};
+use crate::scenario::doc::{self, Entry, Node, Value};
+use crate::scenario::read::{Problems, Reader, quoted};
 
 /// The experimental designs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -260,26 +262,9 @@ pub struct Spec {
 impl Spec {
     /// Renders problems found about this file.
     pub fn render(&self, d: &[Diagnostic]) -> String {
-        d.iter()
-            .map(|x| x.render(&self.sources))
-            .collect::<Vec<_>>()
-            .join("\n")
+        diag::report(&self.sources, d.to_vec()).to_string()
     }
 }
-
-const TOP_KEYS: [&str; 11] = [
-    "name",
-    "base",
-    "seed",
-    "replicates",
-    "common_random_numbers",
-    "design",
-    "samples",
-    "trajectories",
-    "levels",
-    "set",
-    "params",
-];
 
 const RANGE_KEYS: [&str; 6] = ["values", "min", "max", "steps", "step", "log"];
 
@@ -299,61 +284,39 @@ pub fn load(path: &Path) -> Result<Spec, String> {
         .map_err(|e| format!("cannot read sweep `{}`: {e}", path.display()))?;
     let mut sources = SourceMap::default();
     let src = sources.add(path.display().to_string(), text.clone());
-    let root = match doc::parse(&sources, src) {
-        Ok(r) => r,
-        Err(d) => {
-            return Err(d
-                .iter()
-                .map(|x| x.render(&sources))
-                .collect::<Vec<_>>()
-                .join("\n"));
-        }
-    };
-    let mut p = Vec::new();
-    let spec = read_spec(path, text, &root, &mut p, sources);
+    let root = doc::parse(&sources, src).map_err(|d| diag::report(&sources, d).to_string())?;
+    let problems = Problems::default();
+    let spec = read_spec(path, text, &root, &problems, sources);
+    let p = problems.into_vec();
     if p.is_empty() {
         Ok(spec)
     } else {
-        p.sort_by_key(|d| d.loc.map(|l| (l.src, l.start)));
         Err(spec.render(&p))
     }
 }
 
-fn read_spec(
-    path: &Path,
-    text: String,
-    root: &Node,
-    p: &mut Vec<Diagnostic>,
-    sources: SourceMap,
-) -> Spec {
-    let Value::Table(top) = &root.value else {
-        unreachable!("a TOML document is a table")
-    };
-    for (k, e) in top {
-        if !TOP_KEYS.contains(&k.as_str()) {
-            p.push(unknown(k, e.key_loc, &TOP_KEYS));
-        }
-    }
+fn read_spec(path: &Path, text: String, root: &Node, p: &Problems, sources: SourceMap) -> Spec {
+    let r = Reader::root(root, p);
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "sweep".into());
-    let name = match top.get("name") {
+    let name = match r.optional("name") {
         None => stem,
         Some(e) => match &e.node.value {
             Value::Str(s) if !s.is_empty() && !s.contains(['/', '\\']) && !s.starts_with('.') => {
                 s.clone()
             }
             _ => {
-                p.push(Diagnostic::at(
+                p.push(
                     e.node.loc,
                     "`name` must be a non-empty name without path separators (it names the output directory)",
-                ));
+                );
                 stem
             }
         },
     };
-    let (base, base_loc) = match top.get("base") {
+    let (base, base_loc) = match r.optional("base") {
         None => (None, None),
         Some(e) => match &e.node.value {
             Value::Str(s) => {
@@ -361,60 +324,41 @@ fn read_spec(
                 (Some(dir.join(s)), Some(e.node.loc))
             }
             other => {
-                p.push(Diagnostic::at(
+                p.push(
                     e.node.loc,
                     format!(
                         "`base` must be a scenario file path (relative to the sweep file), found {}",
                         other.type_name()
                     ),
-                ));
+                );
                 (None, None)
             }
         },
     };
-    let seed = int(top, "seed", 0, i64::MAX, root.loc, p).unwrap_or(0) as u64;
-    let replicates = int(top, "replicates", 1, 100_000, root.loc, p).unwrap_or(1) as u32;
-    let common_random_numbers = match top.get("common_random_numbers") {
-        None => true,
-        Some(e) => match e.node.value {
-            Value::Bool(b) => b,
-            ref other => {
-                p.push(Diagnostic::at(
-                    e.node.loc,
-                    format!(
-                        "`common_random_numbers` must be true or false, found {}",
-                        other.type_name()
-                    ),
-                ));
-                true
-            }
-        },
-    };
-    let design = read_design(top, root.loc, p);
-    let sets = match top.get("set") {
-        None => Vec::new(),
-        Some(e) => read_sets(e, p),
-    };
-    let params = match top.get("params") {
+    let seed = r.int("seed", 0, i64::MAX) as u64;
+    let replicates = r.int("replicates", 1, 100_000) as u32;
+    let common_random_numbers =
+        r.optional("common_random_numbers").is_none() || r.boolean("common_random_numbers");
+    let design = read_design(&r);
+    let sets = r.optional("set").map_or_else(Vec::new, |e| read_sets(e, p));
+    let params = match r.optional("params") {
         None => {
-            p.push(Diagnostic::at(
-                root.loc,
-                "missing table `[params]`: the parameters to vary",
-            ));
+            p.push(root.loc, "missing table `[params]`: the parameters to vary");
             Vec::new()
         }
         Some(e) => read_params(e, p),
     };
+    r.finish();
     for a in &sets {
         if let Some(q) = params.iter().find(|q| q.path == a.path) {
-            let (l, _) = sources_line(&sources, q.key_loc);
-            p.push(Diagnostic::at(
+            let (l, _) = sources.line_col(q.key_loc.src, q.key_loc.start as usize);
+            p.push(
                 a.key_loc,
                 format!(
                     "`{}` is both set and varied (varied at line {l}); remove one",
                     a.path
                 ),
-            ));
+            );
         }
     }
     if design.kind() == DesignKind::Grid {
@@ -422,47 +366,47 @@ fn read_spec(
         for q in &params {
             match &q.levels {
                 Levels::Discrete(v) => points = points.saturating_mul(v.len() as u64),
-                Levels::Continuous { .. } => p.push(Diagnostic::at(
+                Levels::Continuous { .. } => p.push(
                     q.value_loc,
                     format!(
                         "a grid needs a list of values for `{}`, or `steps` or `step` with its `min` and `max`",
                         q.path
                     ),
-                )),
+                ),
             }
         }
         if points > MAX_POINTS {
-            p.push(Diagnostic::at(
+            p.push(
                 root.loc,
                 format!("the grid has {points} points, more than the {MAX_POINTS} allowed"),
-            ));
+            );
         }
     }
     if let Design::Sobol { samples } = design {
         if 2 * params.len() > sobol_burley::NUM_DIMENSIONS as usize {
-            p.push(Diagnostic::at(
+            p.push(
                 root.loc,
                 format!(
                     "a sobol design takes at most {} parameters",
                     sobol_burley::NUM_DIMENSIONS / 2
                 ),
-            ));
+            );
         }
         let points = u64::from(samples) * (params.len() as u64 + 2);
         if points > MAX_POINTS {
-            p.push(Diagnostic::at(
+            p.push(
                 root.loc,
                 format!("the design has {points} points, more than the {MAX_POINTS} allowed"),
-            ));
+            );
         }
     }
     if let Design::Morris { trajectories, .. } = design {
         let points = u64::from(trajectories) * (params.len() as u64 + 1);
         if points > MAX_POINTS {
-            p.push(Diagnostic::at(
+            p.push(
                 root.loc,
                 format!("the design has {points} points, more than the {MAX_POINTS} allowed"),
-            ));
+            );
         }
     }
     Spec {
@@ -482,98 +426,23 @@ fn read_spec(
     }
 }
 
-fn sources_line(sources: &SourceMap, loc: Loc) -> (usize, usize) {
-    sources.line_col(loc.src, loc.start as usize)
-}
-
-fn unknown(key: &str, loc: Loc, known: &[&str]) -> Diagnostic {
-    let mut msg = format!("unknown key `{key}`");
-    match did_you_mean(key, known.iter().copied()) {
-        Some(s) => msg.push_str(&format!("; did you mean `{s}`?")),
-        None => msg.push_str(&format!("; expected one of: {}", known.join(", "))),
-    }
-    Diagnostic::at(loc, msg)
-}
-
-/// A whole number in [min, max]: `None` (and a problem) if missing or bad.
-fn int(
-    t: &Table,
-    key: &str,
-    min: i64,
-    max: i64,
-    table_loc: Loc,
-    p: &mut Vec<Diagnostic>,
-) -> Option<i64> {
-    let Some(e) = t.get(key) else {
-        p.push(Diagnostic::at(table_loc, format!("missing key `{key}`")));
-        return None;
-    };
-    match e.node.value {
-        Value::Int(i) if (min..=max).contains(&i) => Some(i),
-        Value::Int(i) => {
-            let range = if max == i64::MAX {
-                format!(">= {min}")
-            } else {
-                format!("in [{min}, {max}]")
-            };
-            p.push(Diagnostic::at(
-                e.node.loc,
-                format!("`{key}` must be a whole number {range}, found {i}"),
-            ));
-            None
-        }
-        ref other => {
-            p.push(Diagnostic::at(
-                e.node.loc,
-                format!(
-                    "`{key}` must be a whole number, found {}",
-                    other.type_name()
-                ),
-            ));
-            None
-        }
-    }
-}
-
-fn read_design(top: &Table, loc: Loc, p: &mut Vec<Diagnostic>) -> Design {
-    let kind = match top.get("design") {
-        None => {
-            p.push(Diagnostic::at(
-                loc,
-                format!(
-                    "missing key `design` (one of {})",
-                    quoted(&DesignKind::NAMES)
-                ),
-            ));
-            None
-        }
-        Some(e) => match &e.node.value {
-            Value::Str(s) => match DesignKind::from_name(s) {
-                Some(k) => Some(k),
-                None => {
-                    let mut msg = format!(
-                        "`design` must be one of {}, found \"{s}\"",
-                        quoted(&DesignKind::NAMES)
-                    );
-                    if let Some(m) = did_you_mean(s, DesignKind::NAMES) {
-                        msg.push_str(&format!("; did you mean \"{m}\"?"));
-                    }
-                    p.push(Diagnostic::at(e.node.loc, msg));
-                    None
-                }
-            },
-            other => {
-                p.push(Diagnostic::at(
-                    e.node.loc,
-                    format!(
-                        "`design` must be one of {}, found {}",
-                        quoted(&DesignKind::NAMES),
-                        other.type_name()
-                    ),
-                ));
-                None
-            }
-        },
+fn read_design(r: &Reader) -> Design {
+    let p = r.problems;
+    let kind = if r.optional("design").is_none() {
+        p.push(
+            r.loc,
+            format!(
+                "missing key `design` (one of {})",
+                quoted(&DesignKind::NAMES)
+            ),
+        );
+        None
+    } else {
+        let before = p.count();
+        let i = r.choice("design", &DesignKind::NAMES);
+        (p.count() == before)
+            .then(|| DesignKind::from_name(DesignKind::NAMES[i]))
+            .flatten()
     };
     // Sizes that belong to other designs are mistakes, not silently ignored.
     let allowed: &[&str] = match kind {
@@ -582,13 +451,13 @@ fn read_design(top: &Table, loc: Loc, p: &mut Vec<Diagnostic>) -> Design {
         Some(DesignKind::Grid) | None => &[],
     };
     for key in ["samples", "trajectories", "levels"] {
-        if let (Some(k), Some(e)) = (kind, top.get(key))
+        if let (Some(k), Some(e)) = (kind, r.optional(key))
             && !allowed.contains(&key)
         {
-            p.push(Diagnostic::at(
+            p.push(
                 e.key_loc,
                 format!("`{key}` is not used by a {} design", k.name()),
-            ));
+            );
         }
     }
     let max_samples = if kind == Some(DesignKind::Sobol) {
@@ -599,25 +468,25 @@ fn read_design(top: &Table, loc: Loc, p: &mut Vec<Diagnostic>) -> Design {
     match kind {
         None | Some(DesignKind::Grid) => Design::Grid,
         Some(DesignKind::Random) => Design::Random {
-            samples: int(top, "samples", 1, max_samples, loc, p).unwrap_or(1) as u32,
+            samples: r.int("samples", 1, max_samples) as u32,
         },
         Some(DesignKind::LatinHypercube) => Design::LatinHypercube {
-            samples: int(top, "samples", 1, max_samples, loc, p).unwrap_or(1) as u32,
+            samples: r.int("samples", 1, max_samples) as u32,
         },
         Some(DesignKind::Sobol) => Design::Sobol {
-            samples: int(top, "samples", 2, max_samples, loc, p).unwrap_or(2) as u32,
+            samples: r.int("samples", 2, max_samples) as u32,
         },
         Some(DesignKind::Morris) => {
-            let trajectories = int(top, "trajectories", 2, 1_000_000, loc, p).unwrap_or(2) as u32;
-            let levels = match top.get("levels") {
+            let trajectories = r.int("trajectories", 2, 1_000_000) as u32;
+            let levels = match r.optional("levels") {
                 None => 4,
-                Some(_) => {
-                    let l = int(top, "levels", 2, 1000, loc, p).unwrap_or(4);
+                Some(e) => {
+                    let l = r.int("levels", 2, 1000);
                     if l % 2 != 0 {
-                        p.push(Diagnostic::at(
-                            top["levels"].node.loc,
+                        p.push(
+                            e.node.loc,
                             format!("`levels` must be even (Morris' step is levels / (2 (levels - 1))), found {l}"),
-                        ));
+                        );
                     }
                     l as u32
                 }
@@ -628,14 +497,6 @@ fn read_design(top: &Table, loc: Loc, p: &mut Vec<Diagnostic>) -> Design {
             }
         }
     }
-}
-
-fn quoted(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The leaves of a table of dotted paths, in the order they were written.
@@ -674,31 +535,31 @@ fn sorted_leaves<'a>(
     out
 }
 
-fn reserved(path: &str, loc: Loc, what: &str, p: &mut Vec<Diagnostic>) -> bool {
+fn reserved(path: &str, loc: Loc, what: &str, p: &Problems) -> bool {
     if let Some((_, instead)) = RESERVED.iter().find(|(k, _)| *k == path) {
-        p.push(Diagnostic::at(
+        p.push(
             loc,
             format!("`{path}` cannot be {what} in a sweep: use {instead}"),
-        ));
+        );
         return true;
     }
     false
 }
 
 /// Whether `[section]` is a table (of scenario keys); says so if not.
-fn is_table_of_keys(e: &Entry, section: &str, p: &mut Vec<Diagnostic>) -> bool {
+fn is_table_of_keys(e: &Entry, section: &str, p: &Problems) -> bool {
     let ok = matches!(e.node.value, Value::Table(_));
     if !ok {
         let found = e.node.value.type_name();
-        p.push(Diagnostic::at(
+        p.push(
             e.node.loc,
             format!("`{section}` must be a table of scenario keys, found {found}"),
-        ));
+        );
     }
     ok
 }
 
-fn read_sets(e: &Entry, p: &mut Vec<Diagnostic>) -> Vec<Assignment> {
+fn read_sets(e: &Entry, p: &Problems) -> Vec<Assignment> {
     if !is_table_of_keys(e, "set", p) {
         return Vec::new();
     }
@@ -714,10 +575,10 @@ fn read_sets(e: &Entry, p: &mut Vec<Diagnostic>) -> Vec<Assignment> {
                 key_loc: leaf.key_loc,
                 value_loc: leaf.node.loc,
             }),
-            None => p.push(Diagnostic::at(
+            None => p.push(
                 leaf.node.loc,
                 format!("`set.{path}` holds a table inside an array, which a sweep cannot set"),
-            )),
+            ),
         }
     }
     out
@@ -730,16 +591,16 @@ fn is_range_table(n: &Node) -> bool {
     }
 }
 
-fn read_params(e: &Entry, p: &mut Vec<Diagnostic>) -> Vec<Param> {
+fn read_params(e: &Entry, p: &Problems) -> Vec<Param> {
     if !is_table_of_keys(e, "params", p) {
         return Vec::new();
     }
     let list = sorted_leaves(e, &is_range_table);
     if list.is_empty() {
-        p.push(Diagnostic::at(
+        p.push(
             e.node.loc,
             "`[params]` is empty: name at least one scenario key to vary",
-        ));
+        );
     }
     let mut out: Vec<Param> = Vec::new();
     for (path, leaf) in list {
@@ -747,10 +608,7 @@ fn read_params(e: &Entry, p: &mut Vec<Diagnostic>) -> Vec<Param> {
             continue;
         }
         if out.iter().any(|q| q.path == path) {
-            p.push(Diagnostic::at(
-                leaf.key_loc,
-                format!("`{path}` is varied twice"),
-            ));
+            p.push(leaf.key_loc, format!("`{path}` is varied twice"));
             continue;
         }
         if let Some(levels) = read_levels(&path, &leaf.node, p) {
@@ -765,12 +623,9 @@ fn read_params(e: &Entry, p: &mut Vec<Diagnostic>) -> Vec<Param> {
     out
 }
 
-fn read_values(path: &str, items: &[Node], loc: Loc, p: &mut Vec<Diagnostic>) -> Option<Levels> {
+fn read_values(path: &str, items: &[Node], loc: Loc, p: &Problems) -> Option<Levels> {
     if items.is_empty() {
-        p.push(Diagnostic::at(
-            loc,
-            format!("`{path}` has an empty list of values"),
-        ));
+        p.push(loc, format!("`{path}` has an empty list of values"));
         return None;
     }
     let mut values: Vec<PValue> = Vec::new();
@@ -778,25 +633,16 @@ fn read_values(path: &str, items: &[Node], loc: Loc, p: &mut Vec<Diagnostic>) ->
     for it in items {
         match PValue::from_node(it) {
             Some(v) if values.contains(&v) => {
-                p.push(Diagnostic::at(
-                    it.loc,
-                    format!("`{path}` lists {} twice", v.toml()),
-                ));
+                p.push(it.loc, format!("`{path}` lists {} twice", v.toml()));
                 ok = false;
             }
             Some(PValue::Float(x)) if !x.is_finite() => {
-                p.push(Diagnostic::at(
-                    it.loc,
-                    format!("`{path}` values must be finite numbers"),
-                ));
+                p.push(it.loc, format!("`{path}` values must be finite numbers"));
                 ok = false;
             }
             Some(v) => values.push(v),
             None => {
-                p.push(Diagnostic::at(
-                    it.loc,
-                    format!("`{path}` values cannot be tables"),
-                ));
+                p.push(it.loc, format!("`{path}` values cannot be tables"));
                 ok = false;
             }
         }
@@ -804,140 +650,130 @@ fn read_values(path: &str, items: &[Node], loc: Loc, p: &mut Vec<Diagnostic>) ->
     ok.then_some(Levels::Discrete(values))
 }
 
-/// A range bound: a number (with its kind) or a date as a day number.
+/// A range bound: a number (with its kind) or a date as a day number, and where it is.
 fn bound(
     path: &str,
     key: &str,
-    t: &Table,
+    e: Option<&Entry>,
     loc: Loc,
-    p: &mut Vec<Diagnostic>,
-) -> Option<(f64, NumKind)> {
-    let Some(e) = t.get(key) else {
-        p.push(Diagnostic::at(
+    p: &Problems,
+) -> Option<(f64, NumKind, Loc)> {
+    let Some(e) = e else {
+        p.push(
             loc,
             format!("`{path}` needs `{key}` (or a list of `values`)"),
-        ));
+        );
         return None;
     };
+    let loc = e.node.loc;
     match e.node.value {
-        Value::Int(i) => Some((i as f64, NumKind::Int)),
-        Value::Float(x) if x.is_finite() => Some((x, NumKind::Float)),
-        Value::Date(d) => Some((d.to_days() as f64, NumKind::Date)),
+        Value::Int(i) => Some((i as f64, NumKind::Int, loc)),
+        Value::Float(x) if x.is_finite() => Some((x, NumKind::Float, loc)),
+        Value::Date(d) => Some((d.to_days() as f64, NumKind::Date, loc)),
         ref other => {
-            p.push(Diagnostic::at(
-                e.node.loc,
+            p.push(
+                loc,
                 format!(
                     "`{path}.{key}` must be a number or a date, found {}",
                     other.type_name()
                 ),
-            ));
+            );
             None
         }
     }
 }
 
-fn read_levels(path: &str, node: &Node, p: &mut Vec<Diagnostic>) -> Option<Levels> {
-    let t = match &node.value {
+fn read_levels(path: &str, node: &Node, p: &Problems) -> Option<Levels> {
+    match &node.value {
         Value::Array(items) => return read_values(path, items, node.loc, p),
-        Value::Table(t) => t,
+        Value::Table(_) => {}
         other => {
-            p.push(Diagnostic::at(
+            p.push(
                 node.loc,
                 format!(
                     "`{path}` must be a list of values or a range {{ min = .., max = .. }}, found {}",
                     other.type_name()
                 ),
-            ));
+            );
             return None;
         }
-    };
-    for (k, e) in t {
-        if !RANGE_KEYS.contains(&k.as_str()) {
-            p.push(unknown(k, e.key_loc, &RANGE_KEYS));
-        }
     }
-    if let Some(v) = t.get("values") {
-        for other in ["min", "max", "steps", "step", "log"] {
-            if let Some(e) = t.get(other) {
-                p.push(Diagnostic::at(
+    let r = Reader::new(path.to_string(), node, p);
+    let [values, min, max, steps_e, step_e, log_e] = RANGE_KEYS.map(|k| r.optional(k));
+    let log = log_e.is_some() && r.boolean("log");
+    r.finish();
+    if let Some(v) = values {
+        for (other, e) in [
+            ("min", min),
+            ("max", max),
+            ("steps", steps_e),
+            ("step", step_e),
+            ("log", log_e),
+        ] {
+            if let Some(e) = e {
+                p.push(
                     e.key_loc,
                     format!("`{path}` has a list of `values`; `{other}` does not go with it"),
-                ));
+                );
             }
         }
         return match &v.node.value {
             Value::Array(items) => read_values(path, items, v.node.loc, p),
             other => {
-                p.push(Diagnostic::at(
+                p.push(
                     v.node.loc,
                     format!(
                         "`{path}.values` must be a list, found {}",
                         other.type_name()
                     ),
-                ));
+                );
                 None
             }
         };
     }
-    let lo = bound(path, "min", t, node.loc, p);
-    let hi = bound(path, "max", t, node.loc, p);
-    let log = match t.get("log") {
-        None => false,
-        Some(e) => match e.node.value {
-            Value::Bool(b) => b,
-            ref other => {
-                p.push(Diagnostic::at(
-                    e.node.loc,
-                    format!(
-                        "`{path}.log` must be true or false, found {}",
-                        other.type_name()
-                    ),
-                ));
-                false
-            }
-        },
-    };
-    let ((lo, lo_kind), (hi, hi_kind)) = (lo?, hi?);
+    let lo = bound(path, "min", min, node.loc, p);
+    let hi = bound(path, "max", max, node.loc, p);
+    let ((lo, lo_kind, _), (hi, hi_kind, max_loc)) = (lo?, hi?);
     let kind = match (lo_kind, hi_kind) {
         (NumKind::Date, NumKind::Date) => NumKind::Date,
         (NumKind::Date, _) | (_, NumKind::Date) => {
-            p.push(Diagnostic::at(
+            p.push(
                 node.loc,
                 format!("`{path}`: `min` and `max` must both be dates or both numbers"),
-            ));
+            );
             return None;
         }
         (NumKind::Int, NumKind::Int) => NumKind::Int,
         _ => NumKind::Float,
     };
     if lo >= hi {
-        p.push(Diagnostic::at(
-            t["max"].node.loc,
-            format!("`{path}.max` must be greater than `min`"),
-        ));
+        p.push(max_loc, format!("`{path}.max` must be greater than `min`"));
         return None;
     }
-    if log && (kind == NumKind::Date || lo <= 0.0) {
-        p.push(Diagnostic::at(
-            t["log"].node.loc,
+    if let Some(e) = log_e
+        && log
+        && (kind == NumKind::Date || lo <= 0.0)
+    {
+        p.push(
+            e.node.loc,
             format!("`{path}.log` needs a range of positive numbers"),
-        ));
+        );
         return None;
     }
-    let steps = match t.get("steps") {
+    let steps = match steps_e {
         None => None,
         Some(e) => match e.node.value {
-            Value::Int(n) if (2..=1_000_000).contains(&n) => Some(n as usize),
+            Value::Int(n) if (2..=1_000_000).contains(&n) => Some((n as usize, e.node.loc)),
             _ => {
-                p.push(Diagnostic::at(
+                p.push(
                     e.node.loc,
                     format!("`{path}.steps` must be a whole number >= 2 (values from min to max, both included)"),
-                ));
+                );
                 return None;
             }
         },
     };
-    let step = match t.get("step") {
+    let step = match step_e {
         None => None,
         Some(e) => {
             let x = match e.node.value {
@@ -951,24 +787,23 @@ fn read_levels(path: &str, node: &Node, p: &mut Vec<Diagnostic>) -> Option<Level
                     NumKind::Int => "a whole number > 0",
                     NumKind::Float => "a number > 0",
                 };
-                p.push(Diagnostic::at(
-                    e.node.loc,
-                    format!("`{path}.step` must be {what}"),
-                ));
+                p.push(e.node.loc, format!("`{path}.step` must be {what}"));
                 return None;
             }
-            if let Some(s) = t.get("steps") {
-                p.push(Diagnostic::at(
+            if let Some(s) = steps_e {
+                p.push(
                     s.key_loc,
                     format!("`{path}` has both `step` and `steps`; give one"),
-                ));
+                );
                 return None;
             }
-            if log {
-                p.push(Diagnostic::at(
-                    t["log"].key_loc,
+            if let Some(l) = log_e
+                && log
+            {
+                p.push(
+                    l.key_loc,
                     format!("`{path}`: `log` goes with `steps`, not `step`"),
-                ));
+                );
                 return None;
             }
             Some(x)
@@ -979,8 +814,8 @@ fn read_levels(path: &str, node: &Node, p: &mut Vec<Diagnostic>) -> Option<Level
         NumKind::Date => PValue::Date(Date::from_days(x.round() as i64)),
         NumKind::Float => PValue::Float(x),
     };
-    let discrete: Option<Vec<f64>> = if let Some(n) = steps {
-        Some(
+    let discrete: Option<(Vec<f64>, Loc)> = if let Some((n, at)) = steps {
+        Some((
             (0..n)
                 .map(|i| {
                     let f = i as f64 / (n - 1) as f64;
@@ -993,31 +828,29 @@ fn read_levels(path: &str, node: &Node, p: &mut Vec<Diagnostic>) -> Option<Level
                     }
                 })
                 .collect(),
-        )
+            at,
+        ))
     } else if let Some(s) = step {
         let n = ((hi - lo) / s * (1.0 + 1e-12)).floor() as usize + 1;
         if n > 1_000_000 {
-            p.push(Diagnostic::at(
-                node.loc,
-                format!("`{path}` has more than a million steps"),
-            ));
+            p.push(node.loc, format!("`{path}` has more than a million steps"));
             return None;
         }
-        Some((0..n).map(|i| lo + i as f64 * s).collect())
+        Some(((0..n).map(|i| lo + i as f64 * s).collect(), node.loc))
     } else {
         None
     };
     match discrete {
-        Some(xs) => {
+        Some((xs, at)) => {
             let values: Vec<PValue> = xs.into_iter().map(make).collect();
             if values.windows(2).any(|w| w[0] == w[1]) {
-                p.push(Diagnostic::at(
-                    t["steps"].node.loc,
+                p.push(
+                    at,
                     format!(
                         "`{path}`: {} steps between whole numbers repeat values; use fewer",
                         values.len()
                     ),
-                ));
+                );
                 return None;
             }
             Some(Levels::Discrete(values))

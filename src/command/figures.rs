@@ -1,0 +1,99 @@
+//! `relocant plot` and `relocant table`: figures and tables redrawn from run or sweep
+//! directories.
+
+use std::path::{Path, PathBuf};
+
+use super::Failure;
+use crate::output;
+use crate::plot::{self, ColumnWidth, PlotError, PlotOptions};
+
+/// A bad or missing input file is bad input (exit 2); failing to draw or write is a runtime failure.
+fn plot_failure(e: PlotError) -> Failure {
+    match e {
+        PlotError::Draw { .. } => Failure::Runtime(e.to_string()),
+        PlotError::Io { ref source, .. } if source.kind() != std::io::ErrorKind::NotFound => {
+            Failure::Runtime(e.to_string())
+        }
+        _ => Failure::Input(format!("relocant: {e}")),
+    }
+}
+
+pub fn plot(
+    dirs: &[PathBuf],
+    out: Option<PathBuf>,
+    single_column: bool,
+    title: bool,
+) -> Result<(), Failure> {
+    let opts = PlotOptions {
+        width: if single_column {
+            ColumnWidth::Single
+        } else {
+            ColumnWidth::Double
+        },
+        title,
+    };
+    let sweeps = dirs.iter().filter(|d| plot::is_sweep_dir(d)).count();
+    let written = if sweeps > 0 {
+        if sweeps < dirs.len() {
+            return Err(Failure::Input(
+                "relocant: plot takes run directories or sweep directories, not both".into(),
+            ));
+        }
+        if dirs.len() > 1 && out.is_some() {
+            return Err(Failure::Input(
+                "relocant: --out takes one sweep directory; without it each sweep's figures go to DIR/figures".into(),
+            ));
+        }
+        let mut all = Vec::new();
+        for dir in dirs {
+            let out = out.clone().unwrap_or_else(|| dir.join("figures"));
+            let written = plot::plot_sweep(dir, &out, &opts).map_err(plot_failure)?;
+            if written.is_empty() {
+                return Err(Failure::Input(format!(
+                    "relocant: {}: nothing to draw: heatmaps need a grid sweep over two or more parameters, sensitivity figures need sensitivity.csv (relocant analyze)",
+                    dir.display()
+                )));
+            }
+            all.extend(written);
+        }
+        all
+    } else if let [dir] = dirs {
+        let out = out.unwrap_or_else(|| dir.join("figures"));
+        plot::plot_run(dir, &out, &opts).map_err(plot_failure)?
+    } else {
+        let out = out.unwrap_or_else(|| Path::new("output").join("comparison"));
+        let mut all = plot::plot_comparison(dirs, &out, &opts).map_err(plot_failure)?;
+        for dir in dirs {
+            all.extend(plot::plot_run(dir, &dir.join("figures"), &opts).map_err(plot_failure)?);
+        }
+        all
+    };
+    for p in written {
+        println!("{}", p.display());
+    }
+    Ok(())
+}
+
+pub fn table(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<(), Failure> {
+    let (latex, markdown) = crate::table::outcome_tables(dirs).map_err(plot_failure)?;
+    match out {
+        None => print!("{markdown}"),
+        Some(dir) => {
+            let write = |name: &str, text: &str| {
+                std::fs::create_dir_all(&dir)
+                    .and_then(|_| output::write_file_atomically(&dir.join(name), text.as_bytes()))
+                    .map_err(|e| {
+                        Failure::Runtime(format!("cannot write {}: {e}", dir.join(name).display()))
+                    })
+            };
+            write("outcomes.tex", &latex)?;
+            write("outcomes.md", &markdown)?;
+            println!(
+                "{}\n{}",
+                dir.join("outcomes.tex").display(),
+                dir.join("outcomes.md").display()
+            );
+        }
+    }
+    Ok(())
+}

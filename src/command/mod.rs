@@ -1,0 +1,71 @@
+//! The commands below the command line, and what they share: the failure type that decides
+//! the exit code, the scenario options of `run` and `validate`, loading a scenario with
+//! overrides. `run` (`relocant run`, `relocant check`) and `figures` (`relocant plot`,
+//! `relocant table`) are commands; `sweep` and `calibrate` keep theirs in their modules.
+//!
+//! `cli` parses arguments and dispatches here and to `sweep` and `calibrate`; they all use
+//! this module and never `cli`, so the parser sits on top and nothing depends on it.
+
+pub mod figures;
+pub mod run;
+
+use std::path::{Path, PathBuf};
+
+use crate::scenario::{self, Loaded, diag::ScenarioErrors};
+
+/// Why a command failed, which decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Bad input (exit 2).
+    #[error("{0}")]
+    Input(String),
+    /// Something went wrong while working (exit 1).
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl From<ScenarioErrors> for Failure {
+    fn from(e: ScenarioErrors) -> Failure {
+        Failure::Input(e.to_string())
+    }
+}
+
+/// The scenario a command runs: a file, or the built-in baseline, with overrides.
+#[derive(clap::Args, Debug)]
+pub struct ScenarioArgs {
+    /// Scenario file [default: the built-in historical baseline].
+    pub scenario: Option<PathBuf>,
+    /// Number of replicates (overrides the scenario's `replicates`).
+    #[arg(long)]
+    pub replicates: Option<u32>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override any scenario key, e.g. --set policy.border_run_ban.date=2023-06-01 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+}
+
+impl ScenarioArgs {
+    /// Loads and validates the scenario; `--replicates` and `--seed` become overrides, so
+    /// the resolved scenario records them.
+    pub fn load(&self) -> Result<Loaded, Failure> {
+        let mut sets = self.sets.clone();
+        if let Some(r) = self.replicates {
+            sets.push(format!("replicates={r}"));
+        }
+        if let Some(s) = self.seed {
+            sets.push(format!("seed={s}"));
+        }
+        load(self.scenario.as_deref(), &sets)
+    }
+}
+
+/// Loads a scenario file (or the built-in baseline) with overrides.
+pub fn load(path: Option<&Path>, sets: &[String]) -> Result<Loaded, Failure> {
+    let source = match path {
+        Some(p) => scenario::Source::File(p),
+        None => scenario::Source::Builtin,
+    };
+    Ok(scenario::load(source, sets)?)
+}

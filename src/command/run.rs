@@ -1,0 +1,226 @@
+//! `relocant run` and `relocant check`: one scenario's replicates into a run directory (and
+//! its figures), or scenarios validated without running them.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::{Failure, ScenarioArgs, load};
+use crate::engine;
+use crate::model::world::World;
+use crate::output::{self, manifest::Manifest};
+use crate::plot::{self, PlotOptions};
+use crate::progress::Progress;
+use crate::scenario;
+use crate::stats::Summary;
+
+/// Options of `relocant run`.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub input: ScenarioArgs,
+    /// Output directory [default: output/<scenario name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
+    /// No progress output.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Replace an existing output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not draw figures.
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Write the social network of replicate 0 on these dates (comma-separated) as
+    /// network/edges_DATE.csv, for networkx, igraph or Gephi.
+    #[arg(long, value_delimiter = ',', value_name = "DATE,...")]
+    pub network_dates: Vec<String>,
+}
+
+pub fn check(paths: &[PathBuf]) -> Result<(), Failure> {
+    let mut errors = Vec::new();
+    for p in paths {
+        match load(Some(p), &[]) {
+            Ok(l) => println!(
+                "{}: ok ({} days, {} replicates)",
+                p.display(),
+                l.scenario.days(),
+                l.scenario.replicates
+            ),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Input(errors.join("\n")))
+    }
+}
+
+pub fn run(args: RunArgs) -> Result<(), Failure> {
+    let loaded = args.input.load()?;
+    let sc = &loaded.scenario;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&sc.name));
+    output::check_writable(&out, args.force).map_err(|e| Failure::Input(e.to_string()))?;
+
+    let started = Instant::now();
+    let progress = Progress::new(
+        u64::from(sc.replicates) * u64::from(sc.days()),
+        "replicate-days",
+        args.quiet,
+    );
+    let mut options = engine::RunOptions::default();
+    let mut bad_dates = Vec::new();
+    for d in &args.network_dates {
+        match crate::calendar::Date::parse(d.trim()) {
+            Some(date) if date >= sc.start && date <= sc.end => {
+                options.network_days.push(sc.day_of(date))
+            }
+            _ => bad_dates.push(format!(
+                "--network-dates: `{d}` is not a date between {} and {}",
+                sc.start, sc.end
+            )),
+        }
+    }
+    if !bad_dates.is_empty() {
+        return Err(Failure::Input(bad_dates.join("\n")));
+    }
+    let runs =
+        engine::run_replicates_with(sc, sc.replicates, args.jobs, &options, &|| progress.inc(1));
+    progress.finish();
+    let wall = started.elapsed().as_secs_f64();
+
+    let agent_days: u64 = runs.iter().map(|r| r.agent_days).sum();
+    let agents = runs.first().map_or(0, |r| r.agents);
+    let manifest = Manifest::new("run").with(serde_json::json!({
+        "scenario": sc.name,
+        "seed": sc.seed,
+        "replicates": sc.replicates,
+        "agents": agents,
+        "persons_per_agent": sc.arrivals.persons_per_agent,
+        "days": sc.days(),
+        "start": sc.start.to_string(),
+        "end": sc.end.to_string(),
+        "threads": if args.jobs == 0 { rayon::current_num_threads() } else { args.jobs },
+        "wall_seconds": wall,
+        "agent_days_simulated": agent_days,
+        "agent_days_per_second": agent_days as f64 / wall.max(1e-9),
+    }));
+    let world = World::new(sc);
+    let mut files = vec![
+        (
+            "daily.csv".to_string(),
+            output::csv::daily(sc, &runs).into_bytes(),
+        ),
+        (
+            "summary.csv".to_string(),
+            output::csv::summary(sc, &runs).into_bytes(),
+        ),
+        (
+            "cohorts.csv".to_string(),
+            output::csv::cohorts(&runs).into_bytes(),
+        ),
+        (
+            "events.csv".to_string(),
+            output::csv::events(&world.labels).into_bytes(),
+        ),
+        (
+            "scenario.toml".to_string(),
+            loaded.resolved_toml().into_bytes(),
+        ),
+        manifest.file(),
+    ];
+    for (day, edges) in runs
+        .first()
+        .map(|r| r.networks.as_slice())
+        .unwrap_or_default()
+    {
+        let date = sc.start.add_days(i64::from(*day));
+        files.push((
+            format!("network/edges_{date}.csv"),
+            output::csv::edges(edges).into_bytes(),
+        ));
+    }
+    output::write_dir_atomically(&out, &files, args.force)
+        .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
+    if !args.no_plots {
+        let figures = out.join("figures");
+        if let Err(e) = plot_run_dir(&out, &figures) {
+            eprintln!("relocant: warning: figures not drawn: {e}");
+        }
+    }
+    print_outcomes(sc, &runs);
+    if !args.quiet {
+        eprintln!(
+            "relocant: wrote {} ({} replicates x {} days, {} agents, {:.1} s, {:.1} M agent-days/s)",
+            out.display(),
+            sc.replicates,
+            sc.days(),
+            agents,
+            wall,
+            agent_days as f64 / wall.max(1e-9) / 1e6
+        );
+    }
+    Ok(())
+}
+
+/// The short table on stdout: end-of-run shares with 90% intervals over replicates.
+fn print_outcomes(sc: &scenario::Scenario, runs: &[engine::RunResult]) {
+    let rows: Vec<Vec<(String, f64)>> = runs
+        .iter()
+        .map(|r| output::csv::end_of_run(sc, r))
+        .collect();
+    let col = |name: &str| -> Summary {
+        Summary::of(
+            &rows
+                .iter()
+                .map(|r| r.iter().find(|c| c.0 == name).map_or(0.0, |c| c.1))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let arrived = col("arrived");
+    println!(
+        "{} — {} replicates, {} to {}",
+        sc.name,
+        runs.len(),
+        sc.start,
+        sc.end
+    );
+    println!("{:<12} {:>10} {:>22}", "outcome", "mean", "90% interval");
+    println!(
+        "{:<12} {:>10.0} {:>22}",
+        "arrived",
+        arrived.mean,
+        format!("[{:.0}, {:.0}]", arrived.q05, arrived.q95)
+    );
+    for (label, key) in [
+        ("integrated", "share_integrated"),
+        ("moved on", "share_moved_on"),
+        ("returned", "share_returned"),
+        ("present", "share_present"),
+    ] {
+        let s = col(key);
+        println!(
+            "{:<12} {:>9.1}% {:>22}",
+            label,
+            100.0 * s.mean,
+            format!("[{:.1}%, {:.1}%]", 100.0 * s.q05, 100.0 * s.q95)
+        );
+    }
+}
+
+/// Draws a new run's figures into `out` atomically, so `figures/` appears whole or not at
+/// all.
+fn plot_run_dir(dir: &Path, out: &Path) -> Result<(), String> {
+    output::create_dir_atomically(out, |tmp| {
+        plot::plot_run(dir, tmp, &PlotOptions::default())
+            .map(drop)
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|e| e.to_string())
+}

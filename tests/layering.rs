@@ -1,0 +1,74 @@
+//! The layering ARCHITECTURE.md promises, checked on the source: nothing but `main.rs`
+//! depends on the command line (`cli.rs`), and the input stage (`scenario`) does not depend
+//! on the simulation core (`model`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            sources(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Lines of `file` that name module `module` of the crate (`crate::module`, or a
+/// `use crate::{...}` group that lists it).
+fn uses(file: &Path, module: &str) -> Vec<String> {
+    let text = fs::read_to_string(file).unwrap();
+    let path = format!("crate::{module}");
+    let grouped = |l: &str| {
+        l.split_once("crate::{")
+            .is_some_and(|(_, rest)| rest.split([',', '}', ' ', ':']).any(|w| w.trim() == module))
+    };
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.split(&path)
+                .skip(1)
+                .any(|after| !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+                || grouped(l)
+        })
+        .map(|(i, l)| format!("{}:{}: {}", file.display(), i + 1, l.trim()))
+        .collect()
+}
+
+#[test]
+fn no_module_imports_the_cli_and_scenario_does_not_import_the_model() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&root, &mut files);
+    assert!(files.len() > 20, "found the sources");
+    let mut bad = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&root).unwrap();
+        if rel != Path::new("cli.rs") && rel != Path::new("main.rs") {
+            bad.extend(uses(f, "cli"));
+        }
+        if rel.starts_with("scenario") {
+            bad.extend(uses(f, "model"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "imports that break the layering:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_check_sees_imports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("x.rs");
+    fs::write(
+        &f,
+        "use crate::cli::Failure;\nuse crate::{engine, cli};\nuse crate::client;\n// crate::model_x\nlet x = crate::model::observe::N;\n",
+    )
+    .unwrap();
+    assert_eq!(uses(&f, "cli").len(), 2);
+    assert_eq!(uses(&f, "model").len(), 1);
+}
