@@ -4,6 +4,7 @@
 
 pub mod agents;
 pub mod observe;
+pub mod params;
 pub mod population;
 pub mod step;
 pub mod ties;

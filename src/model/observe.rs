@@ -41,7 +41,7 @@ pub struct DayRecord {
 
 /// The most onward destinations a scenario may name (fixed, so a record is plain data that
 /// is copied, not allocated, every day).
-pub use crate::scenario::MAX_DESTINATIONS;
+pub use super::params::MAX_DESTINATIONS;
 
 /// Days in Kazakhstan that make a "long stayer" (five months), for the seed's proportions.
 pub const LONG_STAYER_DAYS: u16 = 150;

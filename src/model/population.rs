@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal, Normal};
 
 use super::agents::{Housing, Legal, Migrant, NO_DAY, Status, flag};
-use crate::scenario::Scenario;
+use super::params::Scenario;
 
 /// Cumulative arrivals (persons) at the end of each day of the run.
 pub fn cumulative_arrivals(sc: &Scenario) -> Vec<f64> {

@@ -14,10 +14,10 @@ use rand_chacha::ChaCha8Rng;
 
 use super::agents::{Migrant, MigrantId, Reason, Status, flag, online};
 use super::observe::DayRecord;
+use super::params::Scenario;
 use super::population;
 use super::ties::{TieKind, TieStore};
 use super::world::{PolicyState, World};
-use crate::scenario::Scenario;
 
 /// "No migrant" in id fields (a host, a waiting flatmate).
 pub(super) const NONE: u32 = u32::MAX;

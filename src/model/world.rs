@@ -5,8 +5,8 @@
 //! changes, applied at the start of each day. Agent code reads `PolicyState` and never
 //! looks at dates.
 
+use super::params::{MIR_MODES, Scenario};
 use crate::calendar::Date;
-use crate::scenario::{MIR_MODES, Scenario};
 
 /// What a dated event changes.
 #[derive(Clone, Debug)]

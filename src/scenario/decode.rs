@@ -5,8 +5,8 @@
 use super::diag::{Diagnostic, Loc, prefer_user};
 use super::doc::Node;
 use super::read::{Problems, Reader};
-use super::types::*;
 use crate::calendar::Date;
+use crate::model::params::*;
 
 pub fn decode(root: &Node) -> Result<Scenario, Vec<Diagnostic>> {
     let problems = Problems::default();

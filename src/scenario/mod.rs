@@ -12,9 +12,10 @@ pub mod decode;
 pub mod diag;
 pub mod doc;
 pub mod read;
-mod types;
 
-pub use types::*;
+// The validated scenario is the model's input, so the model defines it; this module reads
+// TOML into it.
+pub use crate::model::params::*;
 
 use std::path::Path;
 
@@ -24,10 +25,6 @@ use doc::Node;
 /// The built-in historical baseline, the root of every scenario.
 pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
 pub const BASELINE_NAME: &str = "scenarios/baseline.toml (built in)";
-
-/// The most onward destinations a scenario may name. Fixed, so the model's daily record
-/// (`model::observe::DayRecord`) is plain data that is copied, not allocated.
-pub const MAX_DESTINATIONS: usize = 32;
 
 /// A scenario as loaded: the validated model input and the resolved tree it came from.
 #[derive(Clone, Debug)]

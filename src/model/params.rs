@@ -1,18 +1,24 @@
-//! The validated scenario: plain data the engine reads. Units are in the field names or
-//! comments; `docs/MODEL.md` lists every parameter with its default and source.
+//! The validated scenario: the model's input, plain data. `crate::scenario` reads TOML into
+//! it; the model never sees TOML. Each process owns its parameters (`legal::LegalParams`,
+//! …); this file gathers them with the run's frame (dates, seed), the population, the
+//! cities, the destinations and the dated policy events. Units are in the field names or
+//! comments; `docs/MODEL.md` §9 lists every parameter with its unit, default and source.
 
+pub use super::decision::DecisionParams;
+pub use super::housing::HousingParams;
+pub use super::integration::IntegrationParams;
+pub use super::labour::LabourParams;
+pub use super::legal::LegalParams;
+pub use super::money::MoneyParams;
+pub use super::online::OnlineParams;
+pub use super::rvp::RvpRoute;
+pub use super::ties_help::{SocialParams, TiesParams};
+pub use super::wellbeing::WellbeingParams;
 use crate::calendar::Date;
-// The parameters of each process live with the process (`model::<process>`).
-pub use crate::model::decision::DecisionParams;
-pub use crate::model::housing::HousingParams;
-pub use crate::model::integration::IntegrationParams;
-pub use crate::model::labour::LabourParams;
-pub use crate::model::legal::LegalParams;
-pub use crate::model::money::MoneyParams;
-pub use crate::model::online::OnlineParams;
-pub use crate::model::rvp::RvpRoute;
-pub use crate::model::ties_help::{SocialParams, TiesParams};
-pub use crate::model::wellbeing::WellbeingParams;
+
+/// The most onward destinations a scenario may name. Fixed, so the daily record
+/// (`observe::DayRecord`) is plain data that is copied, not allocated, every day.
+pub const MAX_DESTINATIONS: usize = 32;
 
 pub const PROFESSIONS: [&str; 5] = ["it", "engineering", "medical", "other_skilled", "unskilled"];
 pub const RVP_ROUTES: [&str; 4] = ["employment", "own_company", "family_study", "intermediary"];
