@@ -3,102 +3,49 @@
 
 use std::fmt::Write;
 
+use super::columns::{DAILY, Each, Get};
 use crate::engine::RunResult;
-use crate::model::agents::{Help, Housing, Legal, Reason};
-use crate::model::ties::TieKind;
+use crate::model::agents::Reason;
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 
-/// `daily.csv`: one row per replicate and day, counts in persons.
+/// `daily.csv`: one row per replicate and day, its columns those of the observation table
+/// (`columns::DAILY`), counts in persons.
 pub fn daily(sc: &Scenario, runs: &[RunResult]) -> String {
     let k = u64::from(sc.arrivals.persons_per_agent);
-    let mut out = String::new();
-    let mut header = vec![
-        "replicate",
-        "day",
-        "date",
-        "arrived",
-        "present",
-        "integrated",
-        "moved_on",
-        "returned",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect::<Vec<_>>();
-    header.extend(Legal::NAMES.iter().map(|n| format!("legal_{n}")));
-    header.extend(Housing::NAMES.iter().map(|n| format!("housing_{n}")));
-    header.extend(
-        [
-            "employed_remote",
-            "employed_local",
-            "employed_both",
-            "employed_none",
-        ]
-        .map(String::from),
-    );
-    header.extend(Reason::NAMES.iter().map(|n| format!("left_{n}")));
-    header.push("iin_issued".into());
-    header.extend(
-        sc.destinations
-            .iter()
-            .map(|d| format!("moved_on_to_{}", d.name)),
-    );
-    header.extend(TieKind::NAMES.iter().map(|n| format!("ties_{n}")));
-    header.extend(Help::NAMES.iter().map(|n| format!("help_{n}")));
-    header.extend(["online_info_members", "online_community_members"].map(String::from));
-    header.extend(
-        [
-            "housed_via_tie",
-            "local_job",
-            "local_job_via_tie",
-            "present_150d",
-            "long_stay_150d",
-            "local_job_via_tie_150d",
-        ]
-        .map(String::from),
-    );
-    out.push_str(&header.join(","));
+    let destinations: Vec<&str> = sc.destinations.iter().map(|d| d.name.as_str()).collect();
+    let header: Vec<String> = DAILY.iter().flat_map(|c| c.names(&destinations)).collect();
+    let mut out = header.join(",");
     out.push('\n');
     for run in runs {
         for (day, r) in run.days.iter().enumerate() {
-            let date = sc.start.add_days(day as i64);
-            let _ = write!(out, "{},{day},{date}", run.replicate);
-            let counts = [r.arrived, r.present, r.integrated, r.moved_on, r.returned]
-                .into_iter()
-                .chain(r.legal)
-                .chain(r.housing)
-                .chain(r.employment)
-                .chain(r.left)
-                .chain([r.iin_issued])
-                .chain(r.moved_to.iter().copied().take(sc.destinations.len()));
-            for c in counts {
-                let _ = write!(out, ",{}", u64::from(c) * k);
-            }
-            for t in r.ties {
-                let mean = if r.present > 0 {
-                    t as f64 / f64::from(r.present)
-                } else {
-                    0.0
+            let mut first = true;
+            for c in DAILY {
+                let n = match c.each {
+                    Each::One => 1,
+                    Each::Of(names) => names.len(),
+                    Each::Destination => destinations.len(),
                 };
-                let _ = write!(out, ",{}", round4(mean));
-            }
-            for c in r
-                .help
-                .into_iter()
-                .chain([r.online_info, r.online_community])
-            {
-                let _ = write!(out, ",{}", u64::from(c) * k);
-            }
-            for c in [
-                r.housed_via_tie,
-                r.local_job,
-                r.job_via_tie,
-                r.present_150d,
-                r.long_stay_150d,
-                r.job_via_tie_150d,
-            ] {
-                let _ = write!(out, ",{}", u64::from(c) * k);
+                for i in 0..n {
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    let _ = match c.get {
+                        Get::Replicate => write!(out, "{}", run.replicate),
+                        Get::Day => write!(out, "{day}"),
+                        Get::Date => write!(out, "{}", sc.start.add_days(day as i64)),
+                        Get::Persons(f) => write!(out, "{}", u64::from(f(r, i)) * k),
+                        Get::MeanPerPresent(f) => {
+                            let mean = if r.present > 0 {
+                                f(r, i) as f64 / f64::from(r.present)
+                            } else {
+                                0.0
+                            };
+                            write!(out, "{}", round4(mean))
+                        }
+                    };
+                }
             }
             out.push('\n');
         }

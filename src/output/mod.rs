@@ -8,6 +8,7 @@
 //! the one writer of `manifest.json`.
 
 mod atomic;
+pub mod columns;
 pub mod csv;
 pub mod manifest;
 

@@ -13,6 +13,7 @@ use super::events::EventLabels;
 use super::parts::{self, Drawn, Frame, LegendEntry, Swatch};
 use super::render::{Area, DrawError};
 use super::style::{self, Outcome, Theme};
+use crate::output::columns;
 
 /// Days summed for flows (departures, help events).
 const FLOW_WINDOW: i64 = 7;
@@ -97,57 +98,25 @@ pub fn outcomes(daily: &Daily) -> Result<TimePanel, PlotError> {
 pub const COMPOSITIONS: [(&str, &str, &str); 3] = [
     (
         "composition_legal",
-        "legal_",
+        columns::LEGAL.name,
         "Legal status of migrants present",
     ),
     (
         "composition_housing",
-        "housing_",
+        columns::HOUSING.name,
         "Housing of migrants present",
     ),
     (
         "composition_employment",
-        "employed_",
+        columns::EMPLOYMENT.name,
         "Employment of migrants present",
     ),
 ];
 
-/// Readable legend labels for the categories the engine writes; others are shown with
-/// underscores as spaces.
+/// Readable legend labels for the categories of the observation table; others are shown
+/// with underscores as spaces.
 fn category_label(prefix: &str, column: &str) -> String {
-    let name = column.strip_prefix(prefix).unwrap_or(column);
-    let known = match (prefix, name) {
-        ("legal_", "visa_free") => "visa-free stay",
-        ("legal_", "rvp_pending") => "RVP applied",
-        ("legal_", "rvp") => "RVP (temporary residence)",
-        ("legal_", "vnzh") => "VNZh (permanent residence)",
-        ("legal_", "overstay") => "overstay",
-        ("housing_", "rent_alone") => "renting alone",
-        ("housing_", "rent_shared") => "renting shared",
-        ("housing_", "friends") => "with friends",
-        ("housing_", "local_host") => "local host",
-        ("housing_", "none") => "no housing",
-        ("employed_", "remote") => "remote work",
-        ("employed_", "local") => "local job",
-        ("employed_", "both") => "remote and local",
-        ("employed_", "none") => "not employed",
-        ("left_", "transit") => "moved on (transit)",
-        ("left_", "money") => "money",
-        ("left_", "legal") => "legal status",
-        ("left_", "job_loss") => "job loss",
-        ("left_", "housing") => "housing",
-        ("left_", "family") => "family",
-        ("left_", "deported") => "deported",
-        ("ties_", "co_migrant") => "co-migrants",
-        ("ties_", "local") => "locals",
-        ("ties_", "transnational") => "transnational",
-        _ => "",
-    };
-    if known.is_empty() {
-        name.replace('_', " ")
-    } else {
-        known.to_owned()
-    }
+    columns::category_label(prefix, column)
 }
 
 /// `composition_*`: each category's share of those present (ratio of replicate means),
@@ -196,7 +165,7 @@ fn flows(daily: &Daily, m: &Matrix) -> Matrix {
 /// cumulative `left_*` columns), mean over replicates, stacked. Reasons that never occur
 /// are left out of the chart and its legend.
 pub fn departures(daily: &Daily) -> Result<TimePanel, PlotError> {
-    let columns = daily.columns_with_prefix("left_");
+    let columns = daily.columns_with_prefix(columns::LEFT.name);
     if columns.is_empty() {
         return Err(PlotError::MissingColumn {
             path: daily.path().to_owned(),
@@ -209,7 +178,7 @@ pub fn departures(daily: &Daily) -> Result<TimePanel, PlotError> {
         let cumulative = daily.matrix(column)?;
         let flow = daily.trailing_flow(&cumulative, FLOW_WINDOW).mean();
         if flow.iter().any(|v| *v > 0.0) {
-            layers.push((category_label("left_", column), colour, flow));
+            layers.push((category_label(columns::LEFT.name, column), colour, flow));
         }
     }
     let total: Vec<f64> = (0..daily.dates.len())
@@ -226,11 +195,14 @@ pub fn departures(daily: &Daily) -> Result<TimePanel, PlotError> {
     })
 }
 
-/// The social-capital columns, if this run wrote them.
-pub const TIE_COLUMNS: [&str; 3] = ["ties_co_migrant", "ties_local", "ties_transnational"];
+/// The social-capital columns (mean ties per migrant present, by kind).
+pub fn tie_columns() -> Vec<String> {
+    columns::TIES.names(&[])
+}
 
+/// Whether this run wrote the social-capital columns.
 pub fn has_social_capital(daily: &Daily) -> bool {
-    TIE_COLUMNS.iter().all(|c| daily.has(c))
+    tie_columns().iter().all(|c| daily.has(c))
 }
 
 /// Stocks of help received through ties, if this run wrote them: (column, denominator,
@@ -254,8 +226,9 @@ const VIA_TIE: [(&str, &str, &str); 2] = [
 /// shares housed and employed through a tie when those columns exist.
 pub fn social_capital(daily: &Daily) -> Result<Vec<TimePanel>, PlotError> {
     let present = daily.matrix("present")?;
-    let colours = style::category_colours(&TIE_COLUMNS.map(String::from));
-    let ties = TIE_COLUMNS
+    let tie_columns = tie_columns();
+    let colours = style::category_colours(&tie_columns);
+    let ties = tie_columns
         .iter()
         .zip(colours)
         .map(|(column, colour)| {
@@ -263,7 +236,11 @@ pub fn social_capital(daily: &Daily) -> Result<Vec<TimePanel>, PlotError> {
             let mean = daily
                 .matrix(column)?
                 .zip(&present, |t, p| if p > 0.0 { t } else { f64::NAN });
-            Ok((category_label("ties_", column), colour, mean.mean()))
+            Ok((
+                category_label(columns::TIES.name, column),
+                colour,
+                mean.mean(),
+            ))
         })
         .collect::<Result<Vec<_>, PlotError>>()?;
     let mut panels = vec![TimePanel {
@@ -271,7 +248,7 @@ pub fn social_capital(daily: &Daily) -> Result<Vec<TimePanel>, PlotError> {
         y_title: "ties per migrant present".into(),
         kind: PanelKind::Lines(ties),
     }];
-    let help_columns = daily.columns_with_prefix("help_");
+    let help_columns = daily.columns_with_prefix(columns::HELP.name);
     if !help_columns.is_empty() {
         let colours = style::category_colours(&help_columns);
         let mut lines = help_columns
@@ -279,7 +256,7 @@ pub fn social_capital(daily: &Daily) -> Result<Vec<TimePanel>, PlotError> {
             .zip(colours)
             .map(|(column, colour)| {
                 let flow = flows(daily, &daily.matrix(column)?).mean();
-                Ok((category_label("help_", column), colour, flow))
+                Ok((category_label(columns::HELP.name, column), colour, flow))
             })
             .collect::<Result<Vec<_>, PlotError>>()?;
         let (factor, y_title) =
