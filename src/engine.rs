@@ -25,19 +25,27 @@ pub fn run_rng(seed: u64, replicate: u64) -> ChaCha8Rng {
 /// Survival of one arrival cohort (arrivals of one calendar month).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cohort {
-    /// `YYYY-MM`.
-    pub label: String,
+    /// The arrival month (`calendar::Date::month_index`: year × 12 + month − 1).
+    pub month: i32,
     /// Share still present `7 * k` days after arrival, for k = 0.. while observable.
     pub share_present: Vec<f64>,
 }
 
-/// One edge of the social network: migrants are `m<id>`; people outside the simulated
-/// population are `local:<id>:<k>` / `home:<id>:<k>` (the k-th such tie of migrant id).
-#[derive(Clone, Debug, PartialEq)]
+/// A node of the social network: a migrant, or a person outside the simulated population
+/// known only as the k-th local or home tie of migrant `of` (k from 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Node {
+    Migrant(u32),
+    Local { of: u32, k: u16 },
+    Home { of: u32, k: u16 },
+}
+
+/// One edge of the social network (`output::csv::edges` names the nodes).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Edge {
-    pub source: String,
-    pub target: String,
-    pub kind: &'static str,
+    pub source: Node,
+    pub target: Node,
+    pub kind: TieKind,
     pub strength: u8,
 }
 
@@ -114,21 +122,27 @@ fn network(sim: &Sim<'_>) -> Vec<Edge> {
                     if o.status != Status::Present || t.other < i as u32 {
                         continue;
                     }
-                    format!("m{}", t.other)
+                    Node::Migrant(t.other)
                 }
                 TieKind::Local => {
                     local += 1;
-                    format!("local:{i}:{local}")
+                    Node::Local {
+                        of: i as u32,
+                        k: local,
+                    }
                 }
                 TieKind::Transnational => {
                     home += 1;
-                    format!("home:{i}:{home}")
+                    Node::Home {
+                        of: i as u32,
+                        k: home,
+                    }
                 }
             };
             edges.push(Edge {
-                source: format!("m{i}"),
+                source: Node::Migrant(i as u32),
                 target,
-                kind: TieKind::NAMES[t.kind as usize],
+                kind: t.kind,
                 strength: t.strength,
             });
         }
@@ -213,11 +227,7 @@ fn cohorts(sc: &Scenario, sim: &Sim<'_>) -> Vec<Cohort> {
     by_month
         .into_iter()
         .map(|(month, seen, alive)| Cohort {
-            label: format!(
-                "{:04}-{:02}",
-                month.div_euclid(12),
-                month.rem_euclid(12) + 1
-            ),
+            month,
             share_present: seen
                 .iter()
                 .zip(&alive)

@@ -89,3 +89,34 @@ fn the_check_sees_imports() {
     assert_eq!(uses(&f, "cli").len(), 2);
     assert_eq!(uses(&f, "model").len(), 1);
 }
+
+/// The simulation core (`model`, `engine`) builds no display strings: labels, names of
+/// network nodes and cohorts are made by `output` from plain data. Unit tests are exempt.
+#[test]
+fn the_core_builds_no_strings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![root.join("engine.rs")];
+    sources(&root.join("model"), &mut files);
+    let mut bad = Vec::new();
+    for f in files.iter().filter(|f| !f.ends_with("testkit.rs")) {
+        let text = fs::read_to_string(f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (i, l) in code.lines().enumerate() {
+            let l = l.trim_start();
+            if l.starts_with("//") {
+                continue;
+            }
+            if ["format!(", ".to_string()", "String::from", "String::new"]
+                .iter()
+                .any(|p| l.contains(p))
+            {
+                bad.push(format!("{}:{}: {l}", f.display(), i + 1));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "the core builds strings:\n{}",
+        bad.join("\n")
+    );
+}

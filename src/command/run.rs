@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use super::{Failure, ScenarioArgs, load};
 use crate::engine;
-use crate::model::world::World;
 use crate::output::{self, manifest::Manifest};
 use crate::plot::{self, PlotOptions};
 use crate::progress::Progress;
@@ -111,7 +110,6 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         "agent_days_simulated": agent_days,
         "agent_days_per_second": agent_days as f64 / wall.max(1e-9),
     }));
-    let world = World::new(sc);
     let mut files = vec![
         (
             "daily.csv".to_string(),
@@ -127,7 +125,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         ),
         (
             "events.csv".to_string(),
-            output::csv::events(&world.labels).into_bytes(),
+            output::csv::events(&output::csv::event_labels(sc)).into_bytes(),
         ),
         (
             "scenario.toml".to_string(),

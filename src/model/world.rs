@@ -5,7 +5,7 @@
 //! changes, applied at the start of each day. Agent code reads `PolicyState` and never
 //! looks at dates.
 
-use super::params::{MIR_MODES, Scenario};
+use super::params::Scenario;
 use crate::calendar::Date;
 
 /// What a dated event changes.
@@ -70,8 +70,6 @@ pub struct World {
     timeline: Vec<(u32, Change)>,
     next_change: usize,
     waves: Vec<(u32, f64)>,
-    /// One entry per labelled event: (date, label), for `events.csv` and charts.
-    pub labels: Vec<(Date, String)>,
     persons_per_agent: f64,
 }
 
@@ -80,20 +78,10 @@ impl World {
         let p = &sc.policy;
         let ppa = f64::from(sc.arrivals.persons_per_agent);
         let mut timeline: Vec<(u32, Change)> = Vec::new();
-        let mut labels = Vec::new();
-        let mut at = |d: Date, c: Change, label: Option<String>| {
-            timeline.push((sc.day_of(d), c));
-            if let Some(l) = label {
-                labels.push((d, l));
-            }
-        };
+        let mut at = |d: Date, c: Change| timeline.push((sc.day_of(d), c));
         if let Some(b) = &p.border_run_ban {
-            at(
-                b.announced,
-                Change::BanAnnounced,
-                Some("border-run ban announced".into()),
-            );
-            at(b.date, Change::BanEffective, Some("border-run ban".into()));
+            at(b.announced, Change::BanAnnounced);
+            at(b.date, Change::BanEffective);
         }
         for m in &p.mir {
             if m.announced < m.date {
@@ -101,34 +89,24 @@ impl World {
                     mode: m.mode,
                     cap_rub_month: m.cap_rub_month,
                 };
-                at(m.announced, change, None);
+                at(m.announced, change);
             }
-            let label = if m.label.is_empty() {
-                format!("MIR {}", MIR_MODES[m.mode])
-            } else {
-                m.label.clone()
-            };
             at(
                 m.date,
                 Change::Mir {
                     mode: m.mode,
                     cap_rub_month: m.cap_rub_month,
                 },
-                Some(label),
             );
         }
         if let Some((d, extra)) = p.rvp_fingerprinting {
-            at(
-                d,
-                Change::Fingerprinting(extra),
-                Some("RVP fingerprinting".into()),
-            );
+            at(d, Change::Fingerprinting(extra));
         }
         if let Some(v) = &p.vnzh_skilled {
-            at(v.date, Change::VnzhSkilled, Some("skilled VNZh".into()));
+            at(v.date, Change::VnzhSkilled);
         }
         if let Some((d, f)) = p.service_centre {
-            at(d, Change::ServiceCentre(f), Some("service centre".into()));
+            at(d, Change::ServiceCentre(f));
         }
         for s in &p.shelters {
             at(
@@ -137,7 +115,6 @@ impl World {
                     city: s.city,
                     beds: s.beds,
                 },
-                Some(format!("shelters: {}", s.name.replace('_', " "))),
             );
         }
         for r in &p.rent_shocks {
@@ -147,33 +124,19 @@ impl World {
                     city: r.city,
                     factor: r.factor,
                 },
-                Some(format!("rent: {}", r.name.replace('_', " "))),
             );
         }
         for f in &p.fx_shocks {
-            at(
-                f.date,
-                Change::Fx(f.factor),
-                Some(format!("exchange rate: {}", f.name.replace('_', " "))),
-            );
+            at(f.date, Change::Fx(f.factor));
         }
         for w in &p.mobilization_waves {
-            at(
-                w.date,
-                Change::Wave(w.fear),
-                Some(format!("mobilization wave: {}", w.name.replace('_', " "))),
-            );
+            at(w.date, Change::Wave(w.fear));
         }
         for r in &p.remote_pressure {
-            at(
-                r.date,
-                Change::RemotePressure(r.multiplier),
-                Some("remote-work pressure".into()),
-            );
+            at(r.date, Change::RemotePressure(r.multiplier));
         }
         // Stable sort: same-day changes keep the order above, which is deterministic.
         timeline.sort_by_key(|(d, _)| *d);
-        labels.sort_by_key(|(d, _)| *d);
 
         let cities = sc
             .cities
@@ -214,7 +177,6 @@ impl World {
             timeline,
             next_change: 0,
             waves: Vec::new(),
-            labels,
             persons_per_agent: ppa,
         }
     }

@@ -4,8 +4,10 @@
 use std::fmt::Write;
 
 use super::columns::{DAILY, Each, Get};
+use crate::calendar::Date;
 use crate::engine::RunResult;
 use crate::model::agents::Reason;
+use crate::model::params::MIR_MODES;
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 
@@ -133,9 +135,10 @@ pub fn cohorts(runs: &[RunResult]) -> String {
             for (k, s) in c.share_present.iter().enumerate() {
                 let _ = writeln!(
                     out,
-                    "{},{},{},{}",
+                    "{},{:04}-{:02},{},{}",
                     run.replicate,
-                    c.label,
+                    c.month.div_euclid(12),
+                    c.month.rem_euclid(12) + 1,
                     7 * k,
                     round6(*s)
                 );
@@ -145,8 +148,55 @@ pub fn cohorts(runs: &[RunResult]) -> String {
     out
 }
 
+/// The scenario's dated policy events as (date, label) for `events.csv` and the charts, in
+/// date order. Announcements of MIR stages are not labelled (the stage itself is).
+pub fn event_labels(sc: &Scenario) -> Vec<(Date, String)> {
+    let p = &sc.policy;
+    let spaced = |name: &str| name.replace('_', " ");
+    let mut labels: Vec<(Date, String)> = Vec::new();
+    if let Some(b) = &p.border_run_ban {
+        labels.push((b.announced, "border-run ban announced".into()));
+        labels.push((b.date, "border-run ban".into()));
+    }
+    for m in &p.mir {
+        let label = if m.label.is_empty() {
+            format!("MIR {}", MIR_MODES[m.mode])
+        } else {
+            m.label.clone()
+        };
+        labels.push((m.date, label));
+    }
+    if let Some((d, _)) = p.rvp_fingerprinting {
+        labels.push((d, "RVP fingerprinting".into()));
+    }
+    if let Some(v) = &p.vnzh_skilled {
+        labels.push((v.date, "skilled VNZh".into()));
+    }
+    if let Some((d, _)) = p.service_centre {
+        labels.push((d, "service centre".into()));
+    }
+    for s in &p.shelters {
+        labels.push((s.date, format!("shelters: {}", spaced(&s.name))));
+    }
+    for r in &p.rent_shocks {
+        labels.push((r.date, format!("rent: {}", spaced(&r.name))));
+    }
+    for f in &p.fx_shocks {
+        labels.push((f.date, format!("exchange rate: {}", spaced(&f.name))));
+    }
+    for w in &p.mobilization_waves {
+        labels.push((w.date, format!("mobilization wave: {}", spaced(&w.name))));
+    }
+    for r in &p.remote_pressure {
+        labels.push((r.date, "remote-work pressure".into()));
+    }
+    // Stable sort: same-day events keep the order above.
+    labels.sort_by_key(|(d, _)| *d);
+    labels
+}
+
 /// `events.csv`: the scenario's dated policy events, for charts.
-pub fn events(labels: &[(crate::calendar::Date, String)]) -> String {
+pub fn events(labels: &[(Date, String)]) -> String {
     let mut out = String::from("date,label\n");
     for (d, l) in labels {
         let _ = writeln!(out, "{d},{}", quote(l));
@@ -162,11 +212,26 @@ fn quote(s: &str) -> String {
     }
 }
 
-/// `network/edges_DATE.csv`: one row per tie, `source,target,kind,strength`.
+/// `network/edges_DATE.csv`: one row per tie, `source,target,kind,strength`. Migrants are
+/// `m<id>`; people outside the simulated population are `local:<id>:<k>` / `home:<id>:<k>`
+/// (the k-th such tie of migrant id).
 pub fn edges(edges: &[crate::engine::Edge]) -> String {
+    use crate::engine::Node;
+    let name = |n: Node| match n {
+        Node::Migrant(i) => format!("m{i}"),
+        Node::Local { of, k } => format!("local:{of}:{k}"),
+        Node::Home { of, k } => format!("home:{of}:{k}"),
+    };
     let mut out = String::from("source,target,kind,strength\n");
     for e in edges {
-        let _ = writeln!(out, "{},{},{},{}", e.source, e.target, e.kind, e.strength);
+        let _ = writeln!(
+            out,
+            "{},{},{},{}",
+            name(e.source),
+            name(e.target),
+            crate::model::ties::TieKind::NAMES[e.kind as usize],
+            e.strength
+        );
     }
     out
 }
