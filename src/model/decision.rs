@@ -2,6 +2,7 @@
 //! logit over utilities), the forced choice when the legal stay ends, the reason code, the
 //! destination and the departure itself.
 
+use super::params::ParamReader;
 use rand::RngExt;
 
 use super::agents::{Housing, Legal, Migrant, Reason, Status, flag};
@@ -42,6 +43,41 @@ pub struct DecisionParams {
     pub local_ties_full: f64,
     /// When no destination is affordable the move-wealth term is −this × `decisions.move_wealth` (+1 × it when one is). (factor)
     pub unaffordable_penalty: f64,
+}
+
+impl DecisionParams {
+    /// Reads the `[decisions]` table of a scenario (docs/MODEL.md §9).
+    pub fn read(r: &impl ParamReader) -> DecisionParams {
+        DecisionParams {
+            enabled: r.boolean("enabled"),
+            return_constant: r.real("return_constant"),
+            move_constant: r.real("move_constant"),
+            newcomer: r.real("newcomer"),
+            newcomer_days: r.num("newcomer_days", 0.001, 1e6),
+            money: r.real("money"),
+            stress: r.real("stress"),
+            legal: r.real("legal"),
+            housing: r.real("housing"),
+            family_pull: r.real("family_pull"),
+            job_loss: r.real("job_loss"),
+            ties: r.real("ties"),
+            local_job: r.real("local_job"),
+            integrated: r.real("integrated"),
+            fear: r.real("fear"),
+            fear_initial: r.nonneg("fear_initial"),
+            fear_half_life_days: r.num("fear_half_life_days", 0.001, 1e6),
+            fear_age_max: r.num("fear_age_max", 0.0, 120.0),
+            fear_older_factor: r.prob("fear_older_factor"),
+            move_wealth: r.real("move_wealth"),
+            english: r.real("english"),
+            overstay_constant: r.real("overstay_constant"),
+            family_tax_weight: r.prob("family_tax_weight"),
+            family_ties_weight: r.prob("family_ties_weight"),
+            family_ties_full: r.num("family_ties_full", 0.1, 100.0),
+            local_ties_full: r.num("local_ties_full", 0.1, 100.0),
+            unaffordable_penalty: r.nonneg("unaffordable_penalty"),
+        }
+    }
 }
 
 impl Sim<'_> {

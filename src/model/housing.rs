@@ -2,6 +2,7 @@
 //! (a friend's bed, a flat alone or shared, a local host, a shelter), moving house.
 
 use super::agents::{Help, Housing, Migrant, MigrantId, Status, flag};
+use super::params::ParamReader;
 use super::step::{NONE, Sim, Today};
 use super::ties::{EXTERNAL, TieKind};
 
@@ -30,6 +31,36 @@ pub struct HousingParams {
     /// How precarious each kind of housing feels (`Housing` order), 0 (stable) to 1
     /// (nowhere to sleep): the housing factor of wellbeing and decisions.
     pub precarity: [f64; 7],
+}
+
+impl HousingParams {
+    /// Reads the `[housing]` table of a scenario (docs/MODEL.md §9).
+    pub fn read(r: &impl ParamReader) -> HousingParams {
+        HousingParams {
+            enabled: r.boolean("enabled"),
+            rent_elasticity: r.nonneg("rent_elasticity"),
+            rent_multiplier_max: r.num("rent_multiplier_max", 1.0, 100.0),
+            hotel_elasticity: r.nonneg("hotel_elasticity"),
+            search_prob_per_day: r.prob("search_prob_per_day"),
+            shared_preference: r.prob("shared_preference"),
+            deposit_months: r.nonneg("deposit_months"),
+            local_host_prob_per_day: r.prob("local_host_prob_per_day"),
+            local_host_cost_share: r.prob("local_host_cost_share"),
+            eviction_prob_per_day: r.prob("eviction_prob_per_day"),
+            shelters_enabled: r.boolean("shelters_enabled"),
+            shelter_max_days: r.int("shelter_max_days", 1, 3650) as u32,
+            alone_wealth_months: r.nonneg("alone_wealth_months"),
+            eviction_debt_days: r.nonneg("eviction_debt_days"),
+            vacancy_min: r.prob("vacancy_min"),
+            shelter_strain: r.prob("shelter_strain"),
+            precarity: {
+                let t = r.table("precarity");
+                let v = Housing::NAMES.map(|k| t.prob(k));
+                t.finish();
+                v
+            },
+        }
+    }
 }
 
 impl Sim<'_> {

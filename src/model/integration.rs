@@ -2,12 +2,23 @@
 //! stable housing, a job and local ties have held together for `hold_days`.
 
 use super::agents::{Migrant, flag};
+use super::params::ParamReader;
 use super::step::Sim;
 
 #[derive(Clone, Debug)]
 pub struct IntegrationParams {
     pub hold_days: u32,
     pub min_local_ties: u32,
+}
+
+impl IntegrationParams {
+    /// Reads the `[integration]` table of a scenario (docs/MODEL.md §9).
+    pub fn read(r: &impl ParamReader) -> IntegrationParams {
+        IntegrationParams {
+            hold_days: r.int("hold_days", 0, 3650) as u32,
+            min_local_ties: r.int("min_local_ties", 0, 64) as u32,
+        }
+    }
 }
 
 impl Sim<'_> {

@@ -1,6 +1,7 @@
 //! Labour (docs/MODEL.md §7.5): remote jobs kept or lost, local jobs found by formal
 //! search or through referrals along ties, and lost.
 
+use super::params::{PROFESSIONS, ParamReader};
 use rand::RngExt;
 
 use super::agents::{Help, Migrant, MigrantId, Status, flag};
@@ -25,6 +26,28 @@ pub struct LabourParams {
     pub remote_search_intensity: f64,
     /// A local wage is drawn uniformly within ± this share of city wage × profession factor. (share)
     pub wage_spread: f64,
+}
+
+impl LabourParams {
+    /// Reads the `[labour]` table of a scenario (docs/MODEL.md §9).
+    pub fn read(r: &impl ParamReader) -> LabourParams {
+        LabourParams {
+            enabled: r.boolean("enabled"),
+            remote_loss_prob_per_day: r.prob("remote_loss_prob_per_day"),
+            precarious_multiplier: r.nonneg("precarious_multiplier"),
+            tax_residency_days: r.int("tax_residency_days", 1, 3650) as u32,
+            tax_residency_multiplier: r.nonneg("tax_residency_multiplier"),
+            local_job_prob_per_day: r.prob("local_job_prob_per_day"),
+            profession_demand: r.per_name("profession_demand", PROFESSIONS),
+            profession_wage: r.per_name("profession_wage", PROFESSIONS),
+            kazakh_bonus: r.nonneg("kazakh_bonus"),
+            local_loss_prob_per_day: r.prob("local_loss_prob_per_day"),
+            referrals_enabled: r.boolean("referrals_enabled"),
+            referral_prob_per_tie: r.prob("referral_prob_per_tie"),
+            remote_search_intensity: r.prob("remote_search_intensity"),
+            wage_spread: r.prob("wage_spread"),
+        }
+    }
 }
 
 impl Sim<'_> {

@@ -2,6 +2,7 @@
 //! IIN, bank card, the visa-free clock and border runs, VNZh, overstay and deportation.
 //! RVP applications are in `rvp`; the forced choice at the end of a stay in `decision`.
 
+use super::params::ParamReader;
 use rand::RngExt;
 
 use super::agents::{
@@ -28,6 +29,29 @@ pub struct LegalParams {
     pub rvp_urgency_multiplier: f64,
     /// Legal pressure (§7.7) felt while an RVP application is pending. (0–1)
     pub pending_pressure: f64,
+}
+
+impl LegalParams {
+    /// Reads the `[legal]` table of a scenario (docs/MODEL.md §9).
+    pub fn read(r: &impl ParamReader) -> LegalParams {
+        LegalParams {
+            enabled: r.boolean("enabled"),
+            visa_free_days: r.int("visa_free_days", 1, 3650) as u32,
+            border_run_cost_kzt: r.nonneg("border_run_cost_kzt"),
+            notification_days: r.num("notification_days", 1.0, 365.0),
+            iin_prob_per_day: r.prob("iin_prob_per_day"),
+            bank_card_prob_per_day: r.prob("bank_card_prob_per_day"),
+            rvp_seek_prob_per_day: r.prob("rvp_seek_prob_per_day"),
+            rvp_anticipation: r.num("rvp_anticipation", 1.0, 1000.0),
+            rvp_urgency_days: r.int("rvp_urgency_days", 0, 3650) as u32,
+            rvp_validity_days: r.int("rvp_validity_days", 1, 3650) as u32,
+            vnzh_after_rvp_days: r.int("vnzh_after_rvp_days", 1, 36500) as u32,
+            vnzh_prob_per_day: r.prob("vnzh_prob_per_day"),
+            overstay_deport_prob_per_day: r.prob("overstay_deport_prob_per_day"),
+            rvp_urgency_multiplier: r.num("rvp_urgency_multiplier", 1.0, 100.0),
+            pending_pressure: r.prob("pending_pressure"),
+        }
+    }
 }
 
 impl Sim<'_> {

@@ -2,6 +2,7 @@
 //! channels (MIR, a Kazakh card, crypto), daily costs, spending and money strain.
 
 use super::agents::{Housing, Migrant, flag};
+use super::params::ParamReader;
 use super::step::{Sim, Today};
 
 #[derive(Clone, Debug)]
@@ -23,6 +24,28 @@ pub struct MoneyParams {
     pub topup_threshold: f64,
     /// A payment larger than the tenge in hand is covered from rubles, up to this many days of a capped channel's daily limit. (days)
     pub gap_cover_days: f64,
+}
+
+impl MoneyParams {
+    /// Reads the `[money]` table of a scenario (docs/MODEL.md §9), all but the exchange-rate
+    /// series (input data the scenario reader checks against the run's dates).
+    pub fn read(r: &impl ParamReader) -> MoneyParams {
+        MoneyParams {
+            kzt_per_rub: Vec::new(),
+            enabled: r.boolean("enabled"),
+            living_kzt_day: r.nonneg("living_kzt_day"),
+            runway_days: r.num("runway_days", 1.0, 3650.0),
+            mir_fee: r.prob("mir_fee"),
+            kz_card_enabled: r.boolean("kz_card_enabled"),
+            kz_card_fee: r.prob("kz_card_fee"),
+            crypto_enabled: r.boolean("crypto_enabled"),
+            crypto_fee: r.prob("crypto_fee"),
+            family_transfers_enabled: r.boolean("family_transfers_enabled"),
+            anticipation_multiplier: r.num("anticipation_multiplier", 1.0, 100.0),
+            topup_threshold: r.prob("topup_threshold"),
+            gap_cover_days: r.num("gap_cover_days", 1.0, 365.0),
+        }
+    }
 }
 
 impl Sim<'_> {

@@ -1,6 +1,7 @@
 //! Online communities (docs/MODEL.md §7.6.4): open information channels, closed community
 //! chats entered by invitation through ties, and chats that turn into meetings.
 
+use super::params::ParamReader;
 use rand::RngExt;
 
 use super::agents::{Migrant, MigrantId, online};
@@ -14,6 +15,19 @@ pub struct OnlineParams {
     pub community_initial_share: f64,
     pub community_invite_prob_per_day: f64,
     pub community_meeting_multiplier: f64,
+}
+
+impl OnlineParams {
+    /// Reads the `[online]` table of a scenario (docs/MODEL.md §9).
+    pub fn read(r: &impl ParamReader) -> OnlineParams {
+        OnlineParams {
+            enabled: r.boolean("enabled"),
+            info_join_prob_per_day: r.prob("info_join_prob_per_day"),
+            community_initial_share: r.prob("community_initial_share"),
+            community_invite_prob_per_day: r.prob("community_invite_prob_per_day"),
+            community_meeting_multiplier: r.nonneg("community_meeting_multiplier"),
+        }
+    }
 }
 
 impl Sim<'_> {

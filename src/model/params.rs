@@ -16,6 +16,36 @@ pub use super::ties_help::{SocialParams, TiesParams};
 pub use super::wellbeing::WellbeingParams;
 use crate::calendar::Date;
 
+/// Where a process reads its parameters from. The scenario reader
+/// (`scenario::read::Reader`) implements it with located errors and unknown-key checks, so
+/// each process decodes its own parameters (`LegalParams::read`, …) beside their use while
+/// the model never sees TOML. Each method reports a missing or out-of-range value and
+/// returns a placeholder; the caller sees every problem at once.
+pub trait ParamReader: Sized {
+    fn boolean(&self, key: &str) -> bool;
+    /// Any finite number.
+    fn real(&self, key: &str) -> f64;
+    /// A number in `[min, max]`.
+    fn num(&self, key: &str, min: f64, max: f64) -> f64;
+    /// A number in `[0, 1]`.
+    fn prob(&self, key: &str) -> f64;
+    /// A number ≥ 0.
+    fn nonneg(&self, key: &str) -> f64;
+    /// An integer in `[min, max]`.
+    fn int(&self, key: &str, min: i64, max: i64) -> i64;
+    /// The sub-table `key`; its unknown keys are reported by `finish`.
+    fn table(&self, key: &str) -> Self;
+    fn finish(self);
+
+    /// A sub-table of non-negative numbers, one per name (`labour.profession_demand`, …).
+    fn per_name<const N: usize>(&self, key: &str, names: [&str; N]) -> [f64; N] {
+        let t = self.table(key);
+        let v = names.map(|n| t.nonneg(n));
+        t.finish();
+        v
+    }
+}
+
 /// The most onward destinations a scenario may name. Fixed, so the daily record
 /// (`observe::DayRecord`) is plain data that is copied, not allocated, every day.
 pub const MAX_DESTINATIONS: usize = 32;

@@ -2,6 +2,7 @@
 //! can flow and is given (balanced and generalized reciprocity), booking help, loans, and
 //! information from ties who hold long-stay status.
 
+use super::params::ParamReader;
 use rand::RngExt;
 
 use super::agents::{Help, Housing, Migrant, MigrantId, Status, online};
@@ -41,6 +42,32 @@ pub struct TiesParams {
     pub in_use_days: u32,
 }
 
+impl TiesParams {
+    /// Reads the `[ties]` table of a scenario (docs/MODEL.md §9).
+    pub fn read(r: &impl ParamReader) -> TiesParams {
+        TiesParams {
+            enabled: r.boolean("enabled"),
+            max_per_agent: r.int("max_per_agent", 1, 64) as u32,
+            transnational_initial: r.int("transnational_initial", 0, 16) as u32,
+            transnational_decay_per_month: r.prob("transnational_decay_per_month"),
+            decay_per_week: r.prob("decay_per_week"),
+            chat_meeting_prob_per_day: r.prob("chat_meeting_prob_per_day"),
+            bed_prob_per_day: r.prob("bed_prob_per_day"),
+            strength_home: r.int("strength_home", 1, 255) as u8,
+            strength_friend: r.int("strength_friend", 1, 255) as u8,
+            strength_queue: r.int("strength_queue", 1, 255) as u8,
+            strength_chat: r.int("strength_chat", 1, 255) as u8,
+            strength_flatmate: r.int("strength_flatmate", 1, 255) as u8,
+            strength_local_host: r.int("strength_local_host", 1, 255) as u8,
+            strength_landlord: r.int("strength_landlord", 1, 255) as u8,
+            strength_shelter: r.int("strength_shelter", 1, 255) as u8,
+            strength_colleague: r.int("strength_colleague", 1, 255) as u8,
+            use_gain: r.int("use_gain", 1, 255) as u8,
+            in_use_days: r.int("in_use_days", 0, 3650) as u32,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct SocialParams {
     pub mutual_aid_enabled: bool,
@@ -65,6 +92,32 @@ pub struct SocialParams {
     pub support_full_near: f64,
     /// Ties at home that together give full emotional support. (ties)
     pub support_full_home: f64,
+}
+
+impl SocialParams {
+    /// Reads the `[social]` table of a scenario (docs/MODEL.md §9).
+    pub fn read(r: &impl ParamReader) -> SocialParams {
+        SocialParams {
+            mutual_aid_enabled: r.boolean("mutual_aid_enabled"),
+            information_enabled: r.boolean("information_enabled"),
+            info_speedup: r.nonneg("info_speedup"),
+            info_fraud_factor: r.prob("info_fraud_factor"),
+            money_help_enabled: r.boolean("money_help_enabled"),
+            loan_kzt: r.nonneg("loan_kzt"),
+            loan_prob_per_day: r.prob("loan_prob_per_day"),
+            emotional_support_enabled: r.boolean("emotional_support_enabled"),
+            generalized_share: r.prob("generalized_share"),
+            balanced_limit: r.int("balanced_limit", 0, 100),
+            max_guests: r.int("max_guests", 0, 50) as u32,
+            queue_tie_prob: r.prob("queue_tie_prob"),
+            landlord_tie_prob: r.prob("landlord_tie_prob"),
+            transnational_support_enabled: r.boolean("transnational_support_enabled"),
+            loan_strain: r.prob("loan_strain"),
+            lender_reserve_loans: r.nonneg("lender_reserve_loans"),
+            support_full_near: r.num("support_full_near", 0.1, 100.0),
+            support_full_home: r.num("support_full_home", 0.1, 100.0),
+        }
+    }
 }
 
 impl Sim<'_> {

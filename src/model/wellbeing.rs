@@ -2,6 +2,7 @@
 //! and shared with the decision), emotional support, and stress.
 
 use super::agents::{Help, Legal, Migrant, NO_DAY, flag};
+use super::params::ParamReader;
 use super::step::{Sim, Today};
 
 #[derive(Clone, Debug)]
@@ -17,6 +18,24 @@ pub struct WellbeingParams {
     pub therapy_effect: f64,
     /// A supported migrant with stress above this counts as one `help_emotional` event (observation only). (0–1)
     pub emotional_help_stress: f64,
+}
+
+impl WellbeingParams {
+    /// Reads the `[wellbeing]` table of a scenario (docs/MODEL.md §9).
+    pub fn read(r: &impl ParamReader) -> WellbeingParams {
+        WellbeingParams {
+            enabled: r.boolean("enabled"),
+            adapt_rate: r.prob("adapt_rate"),
+            money_weight: r.nonneg("money_weight"),
+            housing_weight: r.nonneg("housing_weight"),
+            legal_weight: r.nonneg("legal_weight"),
+            job_loss_weight: r.nonneg("job_loss_weight"),
+            job_loss_memory_days: r.int("job_loss_memory_days", 0, 3650) as u32,
+            support_weight: r.nonneg("support_weight"),
+            therapy_effect: r.nonneg("therapy_effect"),
+            emotional_help_stress: r.prob("emotional_help_stress"),
+        }
+    }
 }
 
 /// What weighs on one migrant today (see `Sim::factors`).

@@ -77,16 +77,16 @@ fn decode_root(r: &Reader<'_>) -> Scenario {
         arrivals: section(r, "arrivals", |t| arrivals(t, &run)),
         profile: section(r, "profile", profile),
         destinations: section(r, "destinations", destinations),
-        legal: section(r, "legal", legal),
+        legal: section(r, "legal", |t| LegalParams::read(t)),
         money: section(r, "money", |t| money(t, &run)),
-        housing: section(r, "housing", housing),
-        labour: section(r, "labour", labour),
-        ties: section(r, "ties", ties),
-        social: section(r, "social", social),
-        online: section(r, "online", online),
-        wellbeing: section(r, "wellbeing", wellbeing),
-        decisions: section(r, "decisions", decisions),
-        integration: section(r, "integration", integration),
+        housing: section(r, "housing", |t| HousingParams::read(t)),
+        labour: section(r, "labour", |t| LabourParams::read(t)),
+        ties: section(r, "ties", |t| TiesParams::read(t)),
+        social: section(r, "social", |t| SocialParams::read(t)),
+        online: section(r, "online", |t| OnlineParams::read(t)),
+        wellbeing: section(r, "wellbeing", |t| WellbeingParams::read(t)),
+        decisions: section(r, "decisions", |t| DecisionParams::read(t)),
+        integration: section(r, "integration", |t| IntegrationParams::read(t)),
         policy,
         cities,
         name,
@@ -265,26 +265,6 @@ fn destinations(r: &Reader<'_>) -> Vec<Destination> {
     out
 }
 
-fn legal(r: &Reader<'_>) -> LegalParams {
-    LegalParams {
-        enabled: r.boolean("enabled"),
-        visa_free_days: r.int("visa_free_days", 1, 3650) as u32,
-        border_run_cost_kzt: r.nonneg("border_run_cost_kzt"),
-        notification_days: r.num("notification_days", 1.0, 365.0),
-        iin_prob_per_day: r.prob("iin_prob_per_day"),
-        bank_card_prob_per_day: r.prob("bank_card_prob_per_day"),
-        rvp_seek_prob_per_day: r.prob("rvp_seek_prob_per_day"),
-        rvp_anticipation: r.num("rvp_anticipation", 1.0, 1000.0),
-        rvp_urgency_days: r.int("rvp_urgency_days", 0, 3650) as u32,
-        rvp_validity_days: r.int("rvp_validity_days", 1, 3650) as u32,
-        vnzh_after_rvp_days: r.int("vnzh_after_rvp_days", 1, 36500) as u32,
-        vnzh_prob_per_day: r.prob("vnzh_prob_per_day"),
-        overstay_deport_prob_per_day: r.prob("overstay_deport_prob_per_day"),
-        rvp_urgency_multiplier: r.num("rvp_urgency_multiplier", 1.0, 100.0),
-        pending_pressure: r.prob("pending_pressure"),
-    }
-}
-
 fn money(r: &Reader<'_>, run: &Run) -> MoneyParams {
     let p = r.problems;
     let mut series = Vec::new();
@@ -315,175 +295,8 @@ fn money(r: &Reader<'_>, run: &Run) -> MoneyParams {
         );
     }
     MoneyParams {
-        enabled: r.boolean("enabled"),
         kzt_per_rub: series,
-        living_kzt_day: r.nonneg("living_kzt_day"),
-        runway_days: r.num("runway_days", 1.0, 3650.0),
-        mir_fee: r.prob("mir_fee"),
-        kz_card_enabled: r.boolean("kz_card_enabled"),
-        kz_card_fee: r.prob("kz_card_fee"),
-        crypto_enabled: r.boolean("crypto_enabled"),
-        crypto_fee: r.prob("crypto_fee"),
-        family_transfers_enabled: r.boolean("family_transfers_enabled"),
-        anticipation_multiplier: r.num("anticipation_multiplier", 1.0, 100.0),
-        topup_threshold: r.prob("topup_threshold"),
-        gap_cover_days: r.num("gap_cover_days", 1.0, 365.0),
-    }
-}
-
-fn housing(r: &Reader<'_>) -> HousingParams {
-    HousingParams {
-        enabled: r.boolean("enabled"),
-        rent_elasticity: r.nonneg("rent_elasticity"),
-        rent_multiplier_max: r.num("rent_multiplier_max", 1.0, 100.0),
-        hotel_elasticity: r.nonneg("hotel_elasticity"),
-        search_prob_per_day: r.prob("search_prob_per_day"),
-        shared_preference: r.prob("shared_preference"),
-        deposit_months: r.nonneg("deposit_months"),
-        local_host_prob_per_day: r.prob("local_host_prob_per_day"),
-        local_host_cost_share: r.prob("local_host_cost_share"),
-        eviction_prob_per_day: r.prob("eviction_prob_per_day"),
-        shelters_enabled: r.boolean("shelters_enabled"),
-        shelter_max_days: r.int("shelter_max_days", 1, 3650) as u32,
-        alone_wealth_months: r.nonneg("alone_wealth_months"),
-        eviction_debt_days: r.nonneg("eviction_debt_days"),
-        vacancy_min: r.prob("vacancy_min"),
-        shelter_strain: r.prob("shelter_strain"),
-        precarity: {
-            let t = r.table("precarity");
-            let v = crate::model::agents::Housing::NAMES.map(|k| t.prob(k));
-            t.finish();
-            v
-        },
-    }
-}
-
-fn labour(r: &Reader<'_>) -> LabourParams {
-    LabourParams {
-        enabled: r.boolean("enabled"),
-        remote_loss_prob_per_day: r.prob("remote_loss_prob_per_day"),
-        precarious_multiplier: r.nonneg("precarious_multiplier"),
-        tax_residency_days: r.int("tax_residency_days", 1, 3650) as u32,
-        tax_residency_multiplier: r.nonneg("tax_residency_multiplier"),
-        local_job_prob_per_day: r.prob("local_job_prob_per_day"),
-        profession_demand: shares5(r, "profession_demand", "", false),
-        profession_wage: shares5(r, "profession_wage", "", false),
-        kazakh_bonus: r.nonneg("kazakh_bonus"),
-        local_loss_prob_per_day: r.prob("local_loss_prob_per_day"),
-        referrals_enabled: r.boolean("referrals_enabled"),
-        referral_prob_per_tie: r.prob("referral_prob_per_tie"),
-        remote_search_intensity: r.prob("remote_search_intensity"),
-        wage_spread: r.prob("wage_spread"),
-    }
-}
-
-fn ties(r: &Reader<'_>) -> TiesParams {
-    TiesParams {
-        enabled: r.boolean("enabled"),
-        max_per_agent: r.int("max_per_agent", 1, 64) as u32,
-        transnational_initial: r.int("transnational_initial", 0, 16) as u32,
-        transnational_decay_per_month: r.prob("transnational_decay_per_month"),
-        decay_per_week: r.prob("decay_per_week"),
-        chat_meeting_prob_per_day: r.prob("chat_meeting_prob_per_day"),
-        bed_prob_per_day: r.prob("bed_prob_per_day"),
-        strength_home: r.int("strength_home", 1, 255) as u8,
-        strength_friend: r.int("strength_friend", 1, 255) as u8,
-        strength_queue: r.int("strength_queue", 1, 255) as u8,
-        strength_chat: r.int("strength_chat", 1, 255) as u8,
-        strength_flatmate: r.int("strength_flatmate", 1, 255) as u8,
-        strength_local_host: r.int("strength_local_host", 1, 255) as u8,
-        strength_landlord: r.int("strength_landlord", 1, 255) as u8,
-        strength_shelter: r.int("strength_shelter", 1, 255) as u8,
-        strength_colleague: r.int("strength_colleague", 1, 255) as u8,
-        use_gain: r.int("use_gain", 1, 255) as u8,
-        in_use_days: r.int("in_use_days", 0, 3650) as u32,
-    }
-}
-
-fn social(r: &Reader<'_>) -> SocialParams {
-    SocialParams {
-        mutual_aid_enabled: r.boolean("mutual_aid_enabled"),
-        information_enabled: r.boolean("information_enabled"),
-        info_speedup: r.nonneg("info_speedup"),
-        info_fraud_factor: r.prob("info_fraud_factor"),
-        money_help_enabled: r.boolean("money_help_enabled"),
-        loan_kzt: r.nonneg("loan_kzt"),
-        loan_prob_per_day: r.prob("loan_prob_per_day"),
-        emotional_support_enabled: r.boolean("emotional_support_enabled"),
-        generalized_share: r.prob("generalized_share"),
-        balanced_limit: r.int("balanced_limit", 0, 100),
-        max_guests: r.int("max_guests", 0, 50) as u32,
-        queue_tie_prob: r.prob("queue_tie_prob"),
-        landlord_tie_prob: r.prob("landlord_tie_prob"),
-        transnational_support_enabled: r.boolean("transnational_support_enabled"),
-        loan_strain: r.prob("loan_strain"),
-        lender_reserve_loans: r.nonneg("lender_reserve_loans"),
-        support_full_near: r.num("support_full_near", 0.1, 100.0),
-        support_full_home: r.num("support_full_home", 0.1, 100.0),
-    }
-}
-
-fn online(r: &Reader<'_>) -> OnlineParams {
-    OnlineParams {
-        enabled: r.boolean("enabled"),
-        info_join_prob_per_day: r.prob("info_join_prob_per_day"),
-        community_initial_share: r.prob("community_initial_share"),
-        community_invite_prob_per_day: r.prob("community_invite_prob_per_day"),
-        community_meeting_multiplier: r.nonneg("community_meeting_multiplier"),
-    }
-}
-
-fn wellbeing(r: &Reader<'_>) -> WellbeingParams {
-    WellbeingParams {
-        enabled: r.boolean("enabled"),
-        adapt_rate: r.prob("adapt_rate"),
-        money_weight: r.nonneg("money_weight"),
-        housing_weight: r.nonneg("housing_weight"),
-        legal_weight: r.nonneg("legal_weight"),
-        job_loss_weight: r.nonneg("job_loss_weight"),
-        job_loss_memory_days: r.int("job_loss_memory_days", 0, 3650) as u32,
-        support_weight: r.nonneg("support_weight"),
-        therapy_effect: r.nonneg("therapy_effect"),
-        emotional_help_stress: r.prob("emotional_help_stress"),
-    }
-}
-
-fn decisions(r: &Reader<'_>) -> DecisionParams {
-    DecisionParams {
-        enabled: r.boolean("enabled"),
-        return_constant: r.real("return_constant"),
-        move_constant: r.real("move_constant"),
-        newcomer: r.real("newcomer"),
-        newcomer_days: r.num("newcomer_days", 0.001, 1e6),
-        money: r.real("money"),
-        stress: r.real("stress"),
-        legal: r.real("legal"),
-        housing: r.real("housing"),
-        family_pull: r.real("family_pull"),
-        job_loss: r.real("job_loss"),
-        ties: r.real("ties"),
-        local_job: r.real("local_job"),
-        integrated: r.real("integrated"),
-        fear: r.real("fear"),
-        fear_initial: r.nonneg("fear_initial"),
-        fear_half_life_days: r.num("fear_half_life_days", 0.001, 1e6),
-        fear_age_max: r.num("fear_age_max", 0.0, 120.0),
-        fear_older_factor: r.prob("fear_older_factor"),
-        move_wealth: r.real("move_wealth"),
-        english: r.real("english"),
-        overstay_constant: r.real("overstay_constant"),
-        family_tax_weight: r.prob("family_tax_weight"),
-        family_ties_weight: r.prob("family_ties_weight"),
-        family_ties_full: r.num("family_ties_full", 0.1, 100.0),
-        local_ties_full: r.num("local_ties_full", 0.1, 100.0),
-        unaffordable_penalty: r.nonneg("unaffordable_penalty"),
-    }
-}
-
-fn integration(r: &Reader<'_>) -> IntegrationParams {
-    IntegrationParams {
-        hold_days: r.int("hold_days", 0, 3650) as u32,
-        min_local_ties: r.int("min_local_ties", 0, 64) as u32,
+        ..MoneyParams::read(r)
     }
 }
 

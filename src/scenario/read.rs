@@ -5,6 +5,7 @@
 //! "did you mean" from the known ones. Problems are collected, never returned early, so a
 //! user sees every mistake at once.
 
+use crate::model::params::ParamReader;
 use std::cell::RefCell;
 
 use super::diag::{Diagnostic, Loc, did_you_mean};
@@ -449,4 +450,32 @@ pub fn quoted(choices: &[&str]) -> String {
         .map(|c| format!("\"{c}\""))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The scenario reader is where the model's processes read their parameters from.
+impl ParamReader for Reader<'_> {
+    fn boolean(&self, key: &str) -> bool {
+        Reader::boolean(self, key)
+    }
+    fn real(&self, key: &str) -> f64 {
+        Reader::real(self, key)
+    }
+    fn num(&self, key: &str, min: f64, max: f64) -> f64 {
+        Reader::num(self, key, min, max)
+    }
+    fn prob(&self, key: &str) -> f64 {
+        Reader::prob(self, key)
+    }
+    fn nonneg(&self, key: &str) -> f64 {
+        Reader::nonneg(self, key)
+    }
+    fn int(&self, key: &str, min: i64, max: i64) -> i64 {
+        Reader::int(self, key, min, max)
+    }
+    fn table(&self, key: &str) -> Self {
+        Reader::table(self, key)
+    }
+    fn finish(self) {
+        Reader::finish(self)
+    }
 }
