@@ -1,7 +1,12 @@
-//! Observation: what is counted each day (ODD "Observation"). Counting is separate from
-//! stepping: the step fills a `DayRecord` and knows nothing of files.
+//! Observation: what is counted each day (ODD "Observation", docs/MODEL.md §4.11). The step
+//! fills a `DayRecord` (`DayRecord::count` for each migrant present at the end of the day);
+//! the observation table `DAILY` lists every column of `daily.csv` with its unit, its
+//! meaning and how it is computed from the record. That one table drives the file's header
+//! and rows (`output::csv::daily`), README's column table (checked by `tests/docs.rs`) and
+//! the column names the figures read, so adding a counter touches this file only.
 
-use super::agents::{Migrant, Reason, flag, online};
+use super::agents::{Help, Housing, Legal, Migrant, Reason, flag, online};
+use super::ties::TieKind;
 
 /// Counts in agents for one day. Stocks are of those present at the end of the day;
 /// `left`, `moved_to`, `iin_issued` and `arrived` are cumulative since the start.
@@ -132,3 +137,227 @@ impl DayRecord {
         self.left[r as usize]
     }
 }
+
+// ---- the observation table ---------------------------------------------------------
+
+/// Whether a column is one column or a family of columns, one per category.
+#[derive(Clone, Copy, Debug)]
+pub enum Each {
+    One,
+    /// `name` is a prefix: one column per category name, in this order.
+    Of(&'static [&'static str]),
+    /// `name` is a prefix: one column per onward destination of the scenario.
+    Destination,
+}
+
+/// How a value is computed from the day's record (`usize`: the index in the family).
+#[derive(Clone, Copy, Debug)]
+pub enum Get {
+    Replicate,
+    Day,
+    Date,
+    /// A count of agents, written in persons (× `arrivals.persons_per_agent`).
+    Persons(fn(&DayRecord, usize) -> u32),
+    /// A sum over the migrants present, written as the mean per migrant present (rounded to
+    /// 4 decimals; 0 on a day with nobody present).
+    MeanPerPresent(fn(&DayRecord, usize) -> u64),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    /// The column's name, or the prefix of a family's names.
+    pub name: &'static str,
+    pub each: Each,
+    pub unit: &'static str,
+    pub meaning: &'static str,
+    pub get: Get,
+}
+
+const fn persons(
+    name: &'static str,
+    unit: &'static str,
+    meaning: &'static str,
+    get: fn(&DayRecord, usize) -> u32,
+) -> Column {
+    Column {
+        name,
+        each: Each::One,
+        unit,
+        meaning,
+        get: Get::Persons(get),
+    }
+}
+
+const fn family(
+    prefix: &'static str,
+    names: &'static [&'static str],
+    unit: &'static str,
+    meaning: &'static str,
+    get: fn(&DayRecord, usize) -> u32,
+) -> Column {
+    Column {
+        name: prefix,
+        each: Each::Of(names),
+        unit,
+        meaning,
+        get: Get::Persons(get),
+    }
+}
+
+const STOCK: &str = "persons";
+const CUMULATIVE: &str = "persons, cumulative";
+const FLOW: &str = "persons, events of the day";
+
+pub const LEGAL: Column = family(
+    "legal_",
+    &Legal::NAMES,
+    STOCK,
+    "those present by legal status (sum to `present`)",
+    |r, i| r.legal[i],
+);
+pub const HOUSING: Column = family(
+    "housing_",
+    &Housing::NAMES,
+    STOCK,
+    "those present by housing (sum to `present`)",
+    |r, i| r.housing[i],
+);
+pub const EMPLOYMENT: Column = family(
+    "employed_",
+    &["remote", "local", "both", "none"],
+    STOCK,
+    "those present by income from work (sum to `present`)",
+    |r, i| r.employment[i],
+);
+pub const LEFT: Column = family(
+    "left_",
+    &Reason::NAMES,
+    CUMULATIVE,
+    "departures by reason (sum to `moved_on + returned`)",
+    |r, i| r.left[i],
+);
+pub const TIES: Column = Column {
+    name: "ties_",
+    each: Each::Of(&TieKind::NAMES),
+    unit: "ties per migrant present",
+    meaning: "mean ties per present migrant, by kind",
+    get: Get::MeanPerPresent(|r, i| r.ties[i]),
+};
+pub const HELP: Column = family(
+    "help_",
+    &Help::NAMES,
+    FLOW,
+    "help events of the day along ties, by kind (flows, not cumulative)",
+    |r, i| r.help[i],
+);
+
+/// Every column of `daily.csv`, in file order.
+pub const DAILY: &[Column] = &[
+    Column {
+        name: "replicate",
+        each: Each::One,
+        unit: "index",
+        meaning: "replicate id (0-based)",
+        get: Get::Replicate,
+    },
+    Column {
+        name: "day",
+        each: Each::One,
+        unit: "days",
+        meaning: "day since the start (0-based)",
+        get: Get::Day,
+    },
+    Column {
+        name: "date",
+        each: Each::One,
+        unit: "ISO date",
+        meaning: "the day's date",
+        get: Get::Date,
+    },
+    persons("arrived", CUMULATIVE, "arrivals", |r, _| r.arrived),
+    persons(
+        "present",
+        STOCK,
+        "in Kazakhstan at the end of the day (integrated included)",
+        |r, _| r.present,
+    ),
+    persons(
+        "integrated",
+        STOCK,
+        "present, with RVP or VNZh, stable housing, an income and local ties, held `integration.hold_days`",
+        |r, _| r.integrated,
+    ),
+    persons(
+        "moved_on",
+        CUMULATIVE,
+        "departures to a third country; `arrived = present + moved_on + returned`",
+        |r, _| r.moved_on,
+    ),
+    persons("returned", CUMULATIVE, "departures to Russia", |r, _| {
+        r.returned
+    }),
+    LEGAL,
+    HOUSING,
+    EMPLOYMENT,
+    LEFT,
+    persons("iin_issued", CUMULATIVE, "IINs obtained", |r, _| {
+        r.iin_issued
+    }),
+    Column {
+        name: "moved_on_to_",
+        each: Each::Destination,
+        unit: CUMULATIVE,
+        meaning: "onward moves by destination (sum to `moved_on`)",
+        get: Get::Persons(|r, i| r.moved_to[i]),
+    },
+    TIES,
+    HELP,
+    persons(
+        "online_info_members",
+        STOCK,
+        "present members of an open information channel",
+        |r, _| r.online_info,
+    ),
+    persons(
+        "online_community_members",
+        STOCK,
+        "present members of a closed community chat",
+        |r, _| r.online_community,
+    ),
+    persons(
+        "housed_via_tie",
+        STOCK,
+        "present migrants in stable housing found through a tie",
+        |r, _| r.housed_via_tie,
+    ),
+    persons(
+        "local_job",
+        STOCK,
+        "present migrants with a local job",
+        |r, _| r.local_job,
+    ),
+    persons(
+        "local_job_via_tie",
+        STOCK,
+        "present migrants with a local job found through a tie",
+        |r, _| r.job_via_tie,
+    ),
+    persons(
+        "present_150d",
+        STOCK,
+        "present migrants who arrived at least 150 days (five months) ago (the paper's informants had been here more than five months)",
+        |r, _| r.present_150d,
+    ),
+    persons(
+        "long_stay_150d",
+        STOCK,
+        "of `present_150d`, those with RVP or VNZh",
+        |r, _| r.long_stay_150d,
+    ),
+    persons(
+        "local_job_via_tie_150d",
+        STOCK,
+        "of `present_150d`, those with a local job found through a tie",
+        |r, _| r.job_via_tie_150d,
+    ),
+];

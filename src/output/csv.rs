@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::columns::{DAILY, Each, Get};
+use super::columns::{self, DAILY, Each, Get};
 use crate::calendar::Date;
 use crate::engine::RunResult;
 use crate::model::agents::Reason;
@@ -16,7 +16,10 @@ use crate::stats::Summary;
 pub fn daily(sc: &Scenario, runs: &[RunResult]) -> String {
     let k = u64::from(sc.arrivals.persons_per_agent);
     let destinations: Vec<&str> = sc.destinations.iter().map(|d| d.name.as_str()).collect();
-    let header: Vec<String> = DAILY.iter().flat_map(|c| c.names(&destinations)).collect();
+    let header: Vec<String> = DAILY
+        .iter()
+        .flat_map(|c| columns::names(c, &destinations))
+        .collect();
     let mut out = header.join(",");
     out.push('\n');
     for run in runs {

@@ -197,7 +197,7 @@ pub fn departures(daily: &Daily) -> Result<TimePanel, PlotError> {
 
 /// The social-capital columns (mean ties per migrant present, by kind).
 pub fn tie_columns() -> Vec<String> {
-    columns::TIES.names(&[])
+    columns::names(&columns::TIES, &[])
 }
 
 /// Whether this run wrote the social-capital columns.
