@@ -141,7 +141,8 @@ impl Sim<'_> {
         let vacancy = (1.0 - f64::from(c.market) / stock.max(1.0)).clamp(h.vacancy_min, 1.0) as f32;
         let month_rent = c.rent_base_kzt_month as f32 * c.rent_multiplier;
         let w = self.wealth(m, today.fx);
-        let can_share = w >= 0.5 * month_rent * (1.0 + h.deposit_months as f32);
+        let share_cost = 0.5 * month_rent * (1.0 + h.deposit_months as f32);
+        let can_share = w >= share_cost;
         if can_share && self.chance(h.search_prob_per_day as f32 * vacancy) {
             let can_alone =
                 w >= h.alone_wealth_months as f32 * month_rent * (1.0 + h.deposit_months as f32);
@@ -155,23 +156,30 @@ impl Sim<'_> {
                 return;
             }
             let waiting = self.world.cities[city].flatmate_waiting;
+            // The waiting flatmate must still be here, still searching and still able to
+            // pay its half: it pays under the same rules as the one who found the flat.
             let partner_ok = waiting != NONE && waiting != id && {
                 let o = &self.agents[waiting as usize];
-                o.status == Status::Present && o.housing.is_searching() && o.city == m.city
+                o.status == Status::Present
+                    && o.housing.is_searching()
+                    && o.city == m.city
+                    && self.wealth(o, today.fx) >= share_cost
             };
             if partner_ok {
+                let half_deposit = 0.5 * month_rent * h.deposit_months as f32;
                 leave_shelter(self);
-                self.spend(m, 0.5 * month_rent * h.deposit_months as f32, today);
+                self.spend(m, half_deposit, today);
                 self.move_house(m, Housing::RentShared, t);
                 self.landlord_tie(m, id, t);
                 m.set(flag::HOUSED_VIA_TIE, false);
-                let o = &mut self.agents[waiting as usize];
+                let mut o = self.agents[waiting as usize];
                 if o.housing == Housing::Shelter {
                     self.world.cities[city].shelter_used -= 1;
                 }
-                o.housing = Housing::RentShared;
-                o.housing_since = t;
-                o.kzt -= 0.5 * month_rent * h.deposit_months as f32;
+                self.spend(&mut o, half_deposit, today);
+                self.move_house(&mut o, Housing::RentShared, t);
+                o.set(flag::HOUSED_VIA_TIE, false);
+                self.agents[waiting as usize] = o;
                 self.world.cities[city].flatmate_waiting = NONE;
                 if sc.ties.enabled {
                     self.ties.link(
@@ -261,5 +269,74 @@ impl Sim<'_> {
         }
         m.housing = to;
         m.housing_since = t;
+    }
+}
+
+#[cfg(test)]
+mod flatmate_tests {
+    use super::super::agents::{Housing, flag};
+    use super::super::testkit::{days, migrant, scenario, today, with, world};
+
+    /// Two migrants in hotels; the second waits for a flatmate, once housed through a tie.
+    fn searchers(partner_kzt: f32) -> Vec<super::super::agents::Migrant> {
+        let mut finder = migrant();
+        finder.housing = Housing::Hotel;
+        let mut partner = finder;
+        partner.flags |= flag::HOUSED_VIA_TIE;
+        (partner.kzt, partner.rub) = (partner_kzt, 0.0);
+        vec![finder, partner]
+    }
+
+    const SHARING: [&str; 4] = [
+        "housing.search_prob_per_day=1",
+        "housing.shared_preference=1",
+        "housing.local_host_prob_per_day=0",
+        "ties.bed_prob_per_day=0",
+    ];
+
+    #[test]
+    fn a_waiting_flatmate_pays_its_half_of_the_deposit_under_the_spending_rules() {
+        let sc = scenario(&SHARING);
+        let mut sim = world(&sc, searchers(1_000_000.0), 4);
+        sim.world.cities[0].flatmate_waiting = 1;
+        let day = today(&mut sim, days::EARLY);
+        let c = &sim.world.cities[0];
+        let half_deposit = 0.5
+            * c.rent_base_kzt_month as f32
+            * c.rent_multiplier
+            * sc.housing.deposit_months as f32;
+        with(&mut sim, 0, |s, m| s.search_housing(m, 0, &day));
+        let partner = sim.agents[1];
+        assert_eq!(sim.agents[0].housing, Housing::RentShared);
+        assert_eq!(partner.housing, Housing::RentShared);
+        assert_eq!(partner.kzt, 1_000_000.0 - half_deposit);
+        assert_eq!(partner.housing_since, days::EARLY);
+    }
+
+    #[test]
+    fn a_waiting_flatmate_who_cannot_pay_its_half_does_not_move_in() {
+        let sc = scenario(&SHARING);
+        let mut sim = world(&sc, searchers(10.0), 4);
+        sim.world.cities[0].flatmate_waiting = 1;
+        let day = today(&mut sim, days::EARLY);
+        with(&mut sim, 0, |s, m| s.search_housing(m, 0, &day));
+        assert_eq!(sim.agents[1].housing, Housing::Hotel);
+        assert_eq!(sim.agents[1].kzt, 10.0, "nothing paid");
+        assert_eq!(sim.agents[0].housing, Housing::Hotel);
+        assert_eq!(
+            sim.world.cities[0].flatmate_waiting, 0,
+            "the finder now waits for a flatmate"
+        );
+    }
+
+    #[test]
+    fn a_waiting_flatmate_who_moves_in_is_not_counted_as_housed_through_a_tie() {
+        let sc = scenario(&SHARING);
+        let mut sim = world(&sc, searchers(1_000_000.0), 4);
+        sim.world.cities[0].flatmate_waiting = 1;
+        let day = today(&mut sim, days::EARLY);
+        with(&mut sim, 0, |s, m| s.search_housing(m, 0, &day));
+        assert_eq!(sim.agents[1].housing, Housing::RentShared);
+        assert!(!sim.agents[1].has(flag::HOUSED_VIA_TIE));
     }
 }

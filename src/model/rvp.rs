@@ -15,7 +15,7 @@ pub struct RvpRoute {
     pub approval_prob: f64,
     pub fraud_prob: f64,
     pub eligible_share: f64,
-    /// Approvals per 30 days (persons); 0 = no quota.
+    /// Applications accepted per 30 days (persons); 0 = no quota.
     pub quota_per_month: f64,
     /// Months of living costs a migrant must have beyond the fee to take this route (paid
     /// routes: own company, intermediary; the grounds-based routes ignore it).

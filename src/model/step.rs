@@ -38,7 +38,8 @@ pub struct Sim<'s> {
     pub(super) next_arrival: usize,
     /// Today's record; cumulative fields carry over from day to day.
     pub record: DayRecord,
-    /// RVP approvals per route in the current 30-day quota window.
+    /// RVP applications accepted per route in the current 30-day quota window (the quota
+    /// limits applications, not approvals).
     pub(super) quota_used: [u32; 4],
     pub(super) quota_cap: [u32; 4],
     /// Rental demand per city counted today, for tomorrow's prices.
