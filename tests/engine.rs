@@ -1,29 +1,17 @@
 //! The engine's behaviour: conservation, reproducibility, and mechanisms that move the
 //! outcomes the way the brief says. Runs are scaled down (one agent for many persons) so
-//! the suite stays fast; comparisons use the same seeds (common random numbers).
+//! the suite stays fast; comparisons use the same seeds (common random numbers). Each
+//! scenario's replicates are simulated once for all the tests here (`common::runs`).
 
 use std::path::Path;
 
 use relocant::calendar::Date;
 use relocant::engine::{RunResult, run_replicates};
 use relocant::model::agents::{Legal, Reason};
-use relocant::scenario::{self, Scenario, Source};
+use relocant::scenario::Scenario;
 
-fn load(file: &str, sets: &[&str]) -> Scenario {
-    let mut all: Vec<String> = vec!["arrivals.persons_per_agent=100".into()];
-    all.extend(sets.iter().map(|s| s.to_string()));
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(file);
-    match scenario::load(Source::File(&path), &all) {
-        Ok(l) => l.scenario,
-        Err(e) => panic!("{file} does not load:\n{e}"),
-    }
-}
-
-fn run(sc: &Scenario, replicates: u32) -> Vec<RunResult> {
-    run_replicates(sc, replicates, 0, &|| {})
-}
+mod common;
+use common::runs::runs;
 
 fn day(sc: &Scenario, date: &str) -> usize {
     sc.day_of(Date::parse(date).expect("date")) as usize
@@ -42,8 +30,8 @@ fn departures_between(sc: &Scenario, runs: &[RunResult], from: &str, to: &str) -
 
 #[test]
 fn every_row_conserves_people_and_its_breakdowns_sum_to_present() {
-    let sc = load("baseline.toml", &[]);
-    for r in run(&sc, 3) {
+    let (_, runs) = runs("baseline.toml", &[], 3);
+    for r in runs {
         for (d, row) in r.days.iter().enumerate() {
             assert_eq!(
                 row.arrived,
@@ -78,22 +66,20 @@ fn every_row_conserves_people_and_its_breakdowns_sum_to_present() {
 
 #[test]
 fn the_same_seed_gives_the_same_run_and_another_seed_does_not() {
-    let sc = load("baseline.toml", &[]);
-    let a = run(&sc, 2);
+    let (sc, a) = runs("baseline.toml", &[], 2);
     let b = run_replicates(&sc, 2, 1, &|| {});
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x.days, y.days, "thread count changed the results");
     }
     assert_ne!(a[0].days, a[1].days, "replicates must differ");
-    let other = load("baseline.toml", &["seed=7"]);
-    assert_ne!(run(&other, 1)[0].days, a[0].days);
+    let (_, other) = runs("baseline.toml", &["seed=7"], 1);
+    assert_ne!(other[0].days, a[0].days);
 }
 
 #[test]
 fn the_border_run_ban_raises_departures_in_the_weeks_after_it() {
-    let with_ban = load("baseline.toml", &[]);
-    let without = load("no_border_run_ban.toml", &[]);
-    let (a, b) = (run(&with_ban, 6), run(&without, 6));
+    let (with_ban, a) = runs("baseline.toml", &[], 6);
+    let (without, b) = runs("no_border_run_ban.toml", &[], 6);
     let window = ("2023-01-27", "2023-04-27");
     let banned = departures_between(&with_ban, &a, window.0, window.1);
     let free = departures_between(&without, &b, window.0, window.1);
@@ -109,26 +95,23 @@ fn the_border_run_ban_raises_departures_in_the_weeks_after_it() {
 fn blocking_mir_cards_raises_departures_for_money_reasons() {
     // Everyone depends on MIR here: no Kazakh card transfers and no crypto.
     let dependent = ["money.kz_card_enabled=false", "money.crypto_enabled=false"];
-    let blocked = load("mir_full_block.toml", &dependent);
-    let open = load("mir_no_limits.toml", &dependent);
-    let money = |sc: &Scenario, runs: &[RunResult]| -> u32 {
-        let _ = sc;
-        runs.iter()
+    let money = |file: &str, sets: &[&str]| -> u32 {
+        runs(file, sets, 6)
+            .1
+            .iter()
             .map(|r| r.days.last().unwrap().left_for(Reason::Money))
             .sum()
     };
     let (b, o) = (
-        money(&blocked, &run(&blocked, 6)),
-        money(&open, &run(&open, 6)),
+        money("mir_full_block.toml", &dependent),
+        money("mir_no_limits.toml", &dependent),
     );
     assert!(b > o * 3 / 2, "blocked {b} vs open {o}");
 
     // With the other channels open as in the baseline, the block still bites, less.
-    let blocked = load("mir_full_block.toml", &[]);
-    let open = load("mir_no_limits.toml", &[]);
     let (b2, o2) = (
-        money(&blocked, &run(&blocked, 6)),
-        money(&open, &run(&open, 6)),
+        money("mir_full_block.toml", &[]),
+        money("mir_no_limits.toml", &[]),
     );
     assert!(b2 > o2, "blocked {b2} vs open {o2}");
     assert!(b2 - o2 < b - o, "other channels soften the block");
@@ -142,65 +125,52 @@ fn early_returns(sc: &Scenario, runs: &[RunResult]) -> u32 {
 
 #[test]
 fn more_ties_lower_early_returns() {
-    let few = load(
-        "baseline.toml",
-        &[
+    let early = |sets: &[&str]| {
+        let (sc, r) = runs("baseline.toml", sets, 6);
+        early_returns(&sc, &r)
+    };
+    let (a, b) = (
+        early(&[
             "profile.friends_in_kz_share=0.0",
             "ties.chat_meeting_prob_per_day=0.0",
-        ],
-    );
-    let many = load(
-        "baseline.toml",
-        &[
+        ]),
+        early(&[
             "profile.friends_in_kz_share=0.8",
             "ties.chat_meeting_prob_per_day=0.05",
-        ],
-    );
-    let (a, b) = (
-        early_returns(&few, &run(&few, 6)),
-        early_returns(&many, &run(&many, 6)),
+        ]),
     );
     assert!(b < a, "many ties {b} vs few {a}");
     // Switching ties off also removes the pull of ties at home; compare without it.
-    let none = load(
-        "baseline.toml",
-        &["ties.enabled=false", "ties.transnational_initial=0"],
-    );
-    let base = load("baseline.toml", &["ties.transnational_initial=0"]);
     let (c, d) = (
-        early_returns(&none, &run(&none, 6)),
-        early_returns(&base, &run(&base, 6)),
+        early(&["ties.enabled=false", "ties.transnational_initial=0"]),
+        early(&["ties.transnational_initial=0"]),
     );
     assert!(d < c, "with ties {d} vs without {c}");
 }
 
 #[test]
 fn larger_shelters_lower_early_returns() {
-    let small = load(
-        "baseline.toml",
-        &[
+    let early = |sets: &[&str]| {
+        let (sc, r) = runs("baseline.toml", sets, 6);
+        early_returns(&sc, &r)
+    };
+    let (a, b) = (
+        early(&[
             "cities.almaty.shelter_beds=0",
             "policy.shelters.almaty_colivings.beds=0",
-        ],
-    );
-    let large = load(
-        "baseline.toml",
-        &[
+        ]),
+        early(&[
             "cities.almaty.shelter_beds=20000",
             "cities.astana.shelter_beds=15000",
             "policy.shelters.almaty_colivings.beds=20000",
-        ],
-    );
-    let (a, b) = (
-        early_returns(&small, &run(&small, 6)),
-        early_returns(&large, &run(&large, 6)),
+        ]),
     );
     assert!(b < a, "large shelters {b} vs none {a}");
 }
 
 #[test]
 fn switching_off_a_mechanism_changes_the_run() {
-    let base = run(&load("baseline.toml", &[]), 1);
+    let (_, base) = runs("baseline.toml", &[], 1);
     for switch in [
         "legal.enabled=false",
         "money.enabled=false",
@@ -210,7 +180,7 @@ fn switching_off_a_mechanism_changes_the_run() {
         "wellbeing.enabled=false",
         "decisions.enabled=false",
     ] {
-        let other = run(&load("baseline.toml", &[switch]), 1);
+        let (_, other) = runs("baseline.toml", &[switch], 1);
         assert_ne!(
             other[0].days.last(),
             base[0].days.last(),
@@ -218,11 +188,9 @@ fn switching_off_a_mechanism_changes_the_run() {
         );
     }
     // Without decisions nobody leaves by choice: only transit and deportation remain.
-    let stay = run(
-        &load(
-            "baseline.toml",
-            &["decisions.enabled=false", "legal.enabled=false"],
-        ),
+    let (_, stay) = runs(
+        "baseline.toml",
+        &["decisions.enabled=false", "legal.enabled=false"],
         1,
     );
     let last = stay[0].days.last().unwrap();
@@ -234,13 +202,13 @@ fn switching_off_a_mechanism_changes_the_run() {
 
 #[test]
 fn a_second_mobilization_wave_brings_arrivals_and_its_fear_holds_back_returns() {
-    let base = load("baseline.toml", &[]);
-    let wave = load("second_mobilization_wave.toml", &[]);
-    let calm = load(
+    let (_, a) = runs("baseline.toml", &[], 4);
+    let (wave, b) = runs("second_mobilization_wave.toml", &[], 4);
+    let (_, c) = runs(
         "second_mobilization_wave.toml",
         &["policy.mobilization_waves.autumn_2023.fear=0"],
+        4,
     );
-    let (a, b, c) = (run(&base, 4), run(&wave, 4), run(&calm, 4));
     let arrived = |r: &[RunResult]| r[0].days.last().unwrap().arrived;
     assert_eq!(
         arrived(&b) - arrived(&a),
@@ -271,8 +239,7 @@ fn the_hand_set_baseline_puts_the_late_november_stock_inside_the_target_band() {
         .expect("target row");
     let f: Vec<&str> = row.split(',').collect();
     let (low, high): (f64, f64) = (f[3].parse().unwrap(), f[4].parse().unwrap());
-    let sc = load("baseline.toml", &[]);
-    let runs = run(&sc, 4);
+    let (sc, runs) = runs("baseline.toml", &[], 4);
     let d = day(&sc, f[1]);
     let mean = runs
         .iter()
@@ -294,11 +261,10 @@ fn an_announced_mir_block_lets_migrants_move_money_in_time() {
         "money.crypto_enabled=false",
         "policy.mir.stop_2024.mode=blocked",
     ];
-    let surprise = load("mir_no_limits.toml", &base);
     let mut warned_sets = base.to_vec();
     warned_sets.push("policy.mir.stop_2024.announced=2023-12-29");
-    let warned = load("mir_no_limits.toml", &warned_sets);
-    let (a, b) = (run(&surprise, 6), run(&warned, 6));
+    let (surprise, a) = runs("mir_no_limits.toml", &base, 6);
+    let (warned, b) = runs("mir_no_limits.toml", &warned_sets, 6);
     let money_after = |sc: &Scenario, runs: &[RunResult]| -> u32 {
         let (x, y) = (day(sc, "2024-02-27"), day(sc, "2024-08-31"));
         runs.iter()
@@ -328,10 +294,9 @@ fn stricter_rvp_rules_mean_fewer_long_stay_permits_and_more_legal_departures() {
             .map(|r| r.days.last().unwrap().left_for(Reason::Legal))
             .sum()
     };
-    let base = load("baseline.toml", &[]);
-    let strict = load("rvp_strict.toml", &[]);
-    let open = load("rvp_open.toml", &[]);
-    let (b, s, o) = (run(&base, 4), run(&strict, 4), run(&open, 4));
+    let (base, b) = runs("baseline.toml", &[], 4);
+    let (strict, s) = runs("rvp_strict.toml", &[], 4);
+    let (open, o) = runs("rvp_open.toml", &[], 4);
     assert!(long_stay(&strict, &s) < long_stay(&base, &b));
     assert!(long_stay(&open, &o) > long_stay(&base, &b));
     assert!(
@@ -342,49 +307,40 @@ fn stricter_rvp_rules_mean_fewer_long_stay_permits_and_more_legal_departures() {
     );
     // The paid routes carry permits: closing both lowers them; closing one moves its
     // applicants to the other, which changes the run.
-    let closed = load(
+    let (closed, c) = runs(
         "baseline.toml",
         &[
             "policy.rvp.own_company.open=false",
             "policy.rvp.intermediary.open=false",
         ],
+        4,
     );
-    assert!(long_stay(&closed, &run(&closed, 4)) < long_stay(&base, &b));
+    assert!(long_stay(&closed, &c) < long_stay(&base, &b));
     for route in ["own_company", "intermediary"] {
-        let one = load(
+        let (_, one) = runs(
             "baseline.toml",
             &[&format!("policy.rvp.{route}.open=false")],
+            1,
         );
-        assert_ne!(
-            run(&one, 1)[0].days,
-            b[0].days,
-            "closing {route} changed nothing"
-        );
+        assert_ne!(one[0].days, b[0].days, "closing {route} changed nothing");
     }
 }
 
 #[test]
 fn fear_of_mobilization_holds_back_returns_of_draft_age_migrants() {
     // With all migrants older than the draft age and no fear for them, more return.
-    let young = load(
-        "baseline.toml",
-        &["profile.age_mean=25", "profile.age_sd=0"],
-    );
-    let old = load(
-        "baseline.toml",
-        &[
-            "profile.age_mean=45",
-            "profile.age_sd=0",
-            "decisions.fear_older_factor=0",
-        ],
-    );
-    let returns = |sc: &Scenario, runs: &[RunResult]| -> u32 {
-        let d = day(sc, "2023-03-31");
+    let returns = |sets: &[&str]| -> u32 {
+        let (sc, runs) = runs("baseline.toml", sets, 4);
+        let d = day(&sc, "2023-03-31");
         runs.iter().map(|r| r.days[d].returned).sum()
     };
     let (y, o) = (
-        returns(&young, &run(&young, 4)),
-        returns(&old, &run(&old, 4)),
+        returns(&["profile.age_mean=25", "profile.age_sd=0"]),
+        returns(&[
+            "profile.age_mean=45",
+            "profile.age_sd=0",
+            "decisions.fear_older_factor=0",
+        ]),
     );
     assert!(o > y, "returns: older {o} vs draft age {y}");
 }

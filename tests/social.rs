@@ -1,30 +1,26 @@
 //! Social capital as a measurable mechanism (issue 3): each ablation scenario switches one
 //! channel of help off, and under the same seeds the outcome it carries moves the way the
-//! brief says. Scaled-down runs; common random numbers.
+//! brief says. Scaled-down runs; common random numbers; each scenario simulated once for
+//! all the tests here (`common::runs`).
 
 use std::path::Path;
 
 use relocant::calendar::Date;
-use relocant::engine::{RunResult, run_replicates};
+use relocant::engine::RunResult;
 use relocant::model::agents::{Help, Legal, Reason};
-use relocant::scenario::{self, Scenario, Source};
+use relocant::scenario::Scenario;
+
+mod common;
 
 const REPS: u32 = 6;
 
-fn load(file: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(file);
-    let sets = ["arrivals.persons_per_agent=100".to_string()];
-    scenario::load(Source::File(&path), &sets)
-        .unwrap_or_else(|e| panic!("{file}:\n{e}"))
-        .scenario
+/// `REPS` replicates of `scenarios/FILE` with `sets`, simulated once for all the tests here.
+fn runs_with(file: &str, sets: &[&str]) -> (Scenario, Vec<RunResult>) {
+    common::runs::runs(file, sets, REPS)
 }
 
 fn runs(file: &str) -> (Scenario, Vec<RunResult>) {
-    let sc = load(file);
-    let r = run_replicates(&sc, REPS, 0, &|| {});
-    (sc, r)
+    runs_with(file, &[])
 }
 
 fn day(sc: &Scenario, date: &str) -> usize {
@@ -155,15 +151,12 @@ fn switching_off_transnational_support_weakens_the_pull_home_and_the_money_from_
     assert_eq!(total(&off, e, |x| x.ties[2]), 0);
     // Its money side alone: where every family sends money, stopping the transfers makes
     // more leave for money reasons.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
     let with = |transfers: bool| {
         let sets = [
-            "arrivals.persons_per_agent=100".to_string(),
-            "profile.family_support_share=1.0".to_string(),
-            format!("money.family_transfers_enabled={transfers}"),
+            "profile.family_support_share=1.0",
+            &format!("money.family_transfers_enabled={transfers}"),
         ];
-        let sc = scenario::load(Source::File(&path), &sets).unwrap().scenario;
-        run_replicates(&sc, REPS, 0, &|| {})
+        runs_with("baseline.toml", &sets).1
     };
     let money = |r: &[RunResult]| total(r, e, |x| u64::from(x.left_for(Reason::Money)));
     let (poor, helped) = (with(false), with(true));
@@ -180,20 +173,12 @@ fn switching_off_shelters_raises_early_returns_for_housing() {
     // The baseline's shelters hold a few hundred people, a handful of agents at this scale;
     // with room for thousands in both arms the ablation's effect stands out of the noise.
     let with = |file: &str| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios")
-            .join(file);
-        let sets: Vec<String> = [
-            "arrivals.persons_per_agent=100",
+        let sets = [
             "cities.almaty.shelter_beds=20000",
             "cities.astana.shelter_beds=15000",
             "policy.shelters.almaty_colivings.beds=20000",
-        ]
-        .map(String::from)
-        .to_vec();
-        let sc = scenario::load(Source::File(&path), &sets).unwrap().scenario;
-        let r = run_replicates(&sc, REPS, 0, &|| {});
-        (sc, r)
+        ];
+        runs_with(file, &sets)
     };
     let (sc, base) = with("baseline.toml");
     let (_, off) = with("ablation/no_shelters.toml");
@@ -227,13 +212,7 @@ fn bed_help_and_the_guest_limit_house_people_through_ties() {
         .sum();
     assert!(beds > 0);
     // A host may take nobody in: then no beds flow.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
-    let sets = [
-        "arrivals.persons_per_agent=100".to_string(),
-        "social.max_guests=0".to_string(),
-    ];
-    let none = scenario::load(Source::File(&path), &sets).unwrap().scenario;
-    let r = run_replicates(&none, 2, 0, &|| {});
+    let (_, r) = common::runs::runs("baseline.toml", &["social.max_guests=0"], 2);
     let beds: u64 = r
         .iter()
         .flat_map(|r| &r.days)

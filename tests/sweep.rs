@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use relocant::sweep::analyze::{morris_indices, sobol_indices};
@@ -217,7 +217,7 @@ fn shards_merge_into_the_single_machine_sweep_and_merge_names_missing_runs() {
     assert!(stderr(&o).contains("different sweep"), "{}", stderr(&o));
 }
 
-/// A small deterministic generator for the kill delays (reproducible "random" moments).
+/// A small deterministic generator for the kill moments (reproducible "random" moments).
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
@@ -226,6 +226,36 @@ impl Lcg {
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
+    }
+}
+
+/// Runs recorded in a sweep's journal so far (whole `R` lines; a line being written is not
+/// counted).
+fn journaled(out: &Path) -> usize {
+    let Ok(text) = fs::read(out.join("journal")) else {
+        return 0;
+    };
+    let mut lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
+    lines.pop(); // after the last newline: empty, or a line still being written
+    lines.iter().filter(|l| l.starts_with(b"R ")).count()
+}
+
+/// Waits until `ready()` holds or `child` has exited, whichever comes first; returns
+/// whether it exited. The bound is generous: it only fails when the sweep is stuck.
+fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if ready() {
+            return false;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return true;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the sweep is stuck: still waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
     }
 }
 
@@ -284,12 +314,12 @@ housing.search_prob_per_day = { min = 0.05, max = 0.3 }
     for trial in 0..3 {
         let out = tmp.path().join(format!("killed-{trial}"));
         let mut kills = 0;
-        let started = Instant::now();
-        loop {
-            assert!(
-                started.elapsed() < Duration::from_secs(120),
-                "the sweep never finished"
-            );
+        // The moments to kill at, observed rather than timed: at start-up (right after the
+        // start), when the journal has just been created, after a random number of further
+        // runs each time (1 to 8: between runs, or while one is being recorded), and once
+        // every run is recorded (while the result files are written). Each is a condition
+        // the sweep reaches, so the kills land the same way on a fast or a loaded machine.
+        for spawn in 0.. {
             let mut child = Command::new(env!("CARGO_BIN_EXE_relocant"))
                 .args([
                     "sweep",
@@ -306,28 +336,31 @@ housing.search_prob_per_day = { min = 0.05, max = 0.3 }
                 .stderr(Stdio::piped())
                 .spawn()
                 .unwrap();
-            // Early kills hit start-up and the first runs; later ones hit runs and the final
-            // writing of the result files.
-            let delay = Duration::from_millis(rng.next() % (60 + 120 * kills.min(4)));
-            std::thread::sleep(delay);
-            match child.try_wait().unwrap() {
-                Some(status) => {
-                    let o = child.wait_with_output().unwrap();
-                    assert!(status.success(), "{}", stderr(&o));
-                    break;
+            let done = journaled(&out);
+            let exited = match spawn {
+                0 => false,
+                1 => wait_until(&mut child, "the journal", || out.join("journal").exists()),
+                _ if done < runs => {
+                    let at = (done + 1 + (rng.next() % 8) as usize).min(runs);
+                    wait_until(&mut child, &format!("{at} runs"), || journaled(&out) >= at)
                 }
-                None => {
-                    child.kill().unwrap(); // SIGKILL
+                _ => {
+                    // Every run is recorded: this one only writes the result files.
                     child.wait().unwrap();
-                    kills += 1;
-                    done_at_kills.push(check_remains(&out, runs));
-                    if kills > 40 {
-                        // Let it finish: the point was made many times over.
-                        ok(&sweep(&f, &out, &["--resume"]));
-                        break;
-                    }
+                    true
                 }
+            };
+            if !exited {
+                child.kill().unwrap(); // SIGKILL (harmless if it has just exited)
             }
+            let status = child.wait().unwrap();
+            if status.code() == Some(0) {
+                break;
+            }
+            let o = child.wait_with_output().unwrap();
+            assert!(status.code().is_none(), "{status}: {}", stderr(&o));
+            kills += 1;
+            done_at_kills.push(check_remains(&out, runs));
         }
         assert_eq!(check_remains(&out, runs), runs);
         for name in ["runs.csv", "points.csv", "design.csv"] {

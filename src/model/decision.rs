@@ -279,6 +279,9 @@ fn fast_exp(x: f32) -> f32 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::agents::{Migrant, Reason, Status};
+    use super::super::testkit::{days, migrant, scenario, today, world};
+    use super::super::wellbeing::Factors;
     use super::fast_exp;
 
     #[test]
@@ -289,5 +292,109 @@ mod tests {
             assert!(rel < 3e-4, "x={x} rel={rel}");
             x += 0.013;
         }
+    }
+
+    /// Factors with every push at 0 (and a destination within reach).
+    fn calm() -> Factors {
+        Factors {
+            strain: 0.0,
+            legal: 0.0,
+            housing: 0.0,
+            job_loss: 0.0,
+            family: 0.0,
+            support: 0.0,
+            local_ties: 0.0,
+            newcomer: 0.0,
+            afford: true,
+        }
+    }
+
+    #[test]
+    fn fear_of_mobilization_weighs_less_on_migrants_older_than_fear_age_max() {
+        let sc = scenario(&["decisions.fear_older_factor=0.5"]);
+        let d = &sc.decisions;
+        let mut sim = world(&sc, vec![migrant()], 17);
+        today(&mut sim, days::EARLY);
+        let fear = sim.world.fear as f32;
+        assert!(fear > 0.5, "fear early on {fear}");
+        let at = |age: f64| {
+            let mut m = migrant();
+            m.age = age as u8;
+            sim.utilities(&m, &calm())
+        };
+        let (young, limit, old) = (at(20.0), at(d.fear_age_max), at(d.fear_age_max + 1.0));
+        assert_eq!(young, limit, "full fear up to fear_age_max");
+        let gap = old.0 - young.0;
+        let want = d.fear as f32 * fear * (1.0 - 0.5);
+        assert!((gap - want).abs() < 1e-5, "returning: {gap} vs {want}");
+        assert_eq!(old.1, young.1, "fear does not touch moving on");
+    }
+
+    #[test]
+    fn an_unaffordable_onward_move_lowers_the_utility_of_moving_on_by_penalty_times_move_wealth() {
+        let sc = scenario(&[]);
+        let d = &sc.decisions;
+        let cheapest = sc
+            .destinations
+            .iter()
+            .map(|x| x.cost_kzt as f32)
+            .fold(f32::INFINITY, f32::min);
+        let mut sim = world(&sc, vec![migrant()], 18);
+        let day = today(&mut sim, days::EARLY);
+        let with_kzt = |kzt: f32| {
+            let mut m = migrant();
+            (m.kzt, m.rub) = (kzt, 0.0);
+            let f = sim.factors(&m, &day, [0; 3], false);
+            (f.afford, sim.utilities(&m, &f))
+        };
+        let (can, (ret_a, move_a)) = with_kzt(cheapest);
+        let (cannot, (ret_b, move_b)) = with_kzt(cheapest - 1.0);
+        assert!(can && !cannot);
+        assert_eq!(ret_a, ret_b, "returning does not depend on it");
+        let want = d.move_wealth as f32 * (1.0 + d.unaffordable_penalty as f32);
+        assert!(
+            ((move_a - move_b) - want).abs() < 1e-5,
+            "{move_a} - {move_b} vs {want}"
+        );
+    }
+
+    #[test]
+    fn the_reason_code_is_the_largest_push_term() {
+        // decisions.job_loss equal to decisions.legal × 0.5: a tie between the two.
+        let sc = scenario(&["decisions.job_loss=1.25"]);
+        let sim = world(&sc, vec![migrant()], 19);
+        let mut m: Migrant = migrant();
+        m.stress = 0.3; // stress term 0.6
+        let reason = |m: &Migrant, f: Factors, s: Status| sim.reason(m, &f, s);
+        let f = || Factors {
+            strain: 0.5,  // money 1.0 (returning only)
+            legal: 0.6,   // 1.5
+            housing: 0.9, // 0.9
+            ..calm()
+        };
+        assert_eq!(reason(&m, f(), Status::Returned), Reason::Legal);
+        let f = || Factors {
+            strain: 1.0, // money 2.0 when returning, 0 when moving on
+            housing: 0.9,
+            ..calm()
+        };
+        assert_eq!(reason(&m, f(), Status::Returned), Reason::Money);
+        assert_eq!(reason(&m, f(), Status::MovedOn), Reason::Housing);
+        let family = Factors {
+            family: 1.0,
+            ..calm()
+        };
+        assert_eq!(reason(&m, family, Status::Returned), Reason::Family);
+        assert_eq!(reason(&m, calm(), Status::MovedOn), Reason::Stress);
+        // Ties go to the earlier term of the list; with nothing pushing, money.
+        let tie = Factors {
+            legal: 0.5,
+            job_loss: 1.0,
+            ..calm()
+        };
+        assert_eq!(reason(&m, tie, Status::Returned), Reason::Legal);
+        m.stress = 0.0;
+        assert_eq!(reason(&m, calm(), Status::Returned), Reason::Money);
+        assert_eq!(reason(&m, calm(), Status::MovedOn), Reason::Money);
     }
 }

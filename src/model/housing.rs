@@ -340,3 +340,133 @@ mod flatmate_tests {
         assert!(!sim.agents[1].has(flag::HOUSED_VIA_TIE));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::agents::{Help, Housing, flag};
+    use super::super::testkit::{days, link, migrant, scenario, tie, today, with, world};
+
+    #[test]
+    fn a_searching_migrant_moves_in_with_a_co_migrant_tie_who_rents() {
+        let sc = scenario(&["ties.bed_prob_per_day=1", "social.generalized_share=0"]);
+        let search = |host_guests: u8| {
+            let mut guest = migrant();
+            guest.housing = Housing::Hotel;
+            let mut host = migrant();
+            host.guests = host_guests;
+            let mut sim = world(&sc, vec![guest, host], 4);
+            link(&mut sim, 0, 1, 0);
+            let day = today(&mut sim, days::EARLY);
+            with(&mut sim, 0, |s, m| s.search_housing(m, 0, &day));
+            sim
+        };
+        let sim = search(0);
+        let (guest, host) = (sim.agents[0], sim.agents[1]);
+        assert_eq!(guest.housing, Housing::Friends);
+        assert_eq!(guest.host, 1);
+        assert_eq!(guest.housing_since, days::EARLY);
+        assert!(guest.has(flag::HOUSED_VIA_TIE));
+        assert_eq!(host.guests, 1);
+        assert_eq!(sim.record.help[Help::Bed as usize], 1);
+        assert_eq!((guest.owed, host.owed), (1, -1), "the reciprocity records");
+        for (a, b) in [(0, 1), (1, 0)] {
+            let t = tie(&sim, a, b).expect("the tie");
+            assert_eq!(t.last_used, days::EARLY, "used on both ends");
+            assert_eq!(t.strength, 100 + sc.ties.use_gain);
+        }
+        // A host with a full flat takes nobody in.
+        let full = search(sc.social.max_guests as u8);
+        assert_ne!(full.agents[0].housing, Housing::Friends);
+        assert_eq!(full.agents[1].guests, sc.social.max_guests as u8);
+        assert_eq!(full.record.help[Help::Bed as usize], 0);
+    }
+
+    #[test]
+    fn a_strained_migrant_who_cannot_rent_takes_a_free_shelter_bed() {
+        let sc = scenario(&["housing.local_host_prob_per_day=0"]);
+        let broke = |strain: f32| {
+            let mut m = migrant();
+            (m.housing, m.kzt, m.rub, m.strain) = (Housing::Hotel, 0.0, 0.0, strain);
+            m
+        };
+        let above = sc.housing.shelter_strain as f32 + 0.05;
+        let below = sc.housing.shelter_strain as f32 - 0.05;
+        let mut sim = world(
+            &sc,
+            vec![broke(above), broke(below), broke(above), broke(above)],
+            5,
+        );
+        let day = today(&mut sim, days::EARLY);
+        sim.world.cities[0].shelter_capacity = 2;
+        for id in 0..4 {
+            with(&mut sim, id, |s, m| s.search_housing(m, id, &day));
+        }
+        let housing: Vec<Housing> = sim.agents.iter().map(|m| m.housing).collect();
+        assert_eq!(
+            housing,
+            [
+                Housing::Shelter,
+                Housing::Hotel,
+                Housing::Shelter,
+                Housing::Hotel
+            ],
+            "strain decides, and the third strained migrant finds the beds taken"
+        );
+        assert_eq!(sim.world.cities[0].shelter_used, 2);
+        // The two who met in the shelter are tied.
+        assert_eq!(
+            tie(&sim, 2, 0).map(|t| t.strength),
+            Some(sc.ties.strength_shelter)
+        );
+    }
+
+    #[test]
+    fn renting_alone_needs_alone_wealth_months_of_rent_and_deposit_and_the_rest_share() {
+        let sc = scenario(&[
+            "housing.search_prob_per_day=1",
+            "housing.shared_preference=0",
+            "housing.local_host_prob_per_day=0",
+        ]);
+        let h = &sc.housing;
+        let month = sc.cities[0].rent_kzt_month as f32;
+        let alone = h.alone_wealth_months as f32 * month * (1.0 + h.deposit_months as f32);
+        let deposit = month * h.deposit_months as f32;
+        let searcher = |kzt: f32| {
+            let mut m = migrant();
+            (m.housing, m.kzt, m.rub) = (Housing::Hotel, kzt, 0.0);
+            m
+        };
+        let mut sim = world(
+            &sc,
+            vec![
+                searcher(alone),
+                searcher(alone - 1.0),
+                searcher(alone - 1.0),
+            ],
+            6,
+        );
+        let day = today(&mut sim, days::EARLY);
+        with(&mut sim, 0, |s, m| s.search_housing(m, 0, &day));
+        assert_eq!(sim.agents[0].housing, Housing::RentAlone);
+        assert_eq!(sim.agents[0].kzt, alone - deposit, "the deposit is paid");
+        // Just short of it: the first waits for a flatmate, the second moves in with it.
+        with(&mut sim, 1, |s, m| s.search_housing(m, 1, &day));
+        assert_eq!(sim.agents[1].housing, Housing::Hotel);
+        assert_eq!(sim.world.cities[0].flatmate_waiting, 1);
+        with(&mut sim, 2, |s, m| s.search_housing(m, 2, &day));
+        for id in [1, 2] {
+            let m = sim.agents[id as usize];
+            assert_eq!(m.housing, Housing::RentShared, "migrant {id}");
+            assert_eq!(
+                m.kzt,
+                alone - 1.0 - 0.5 * deposit,
+                "migrant {id}: half the deposit"
+            );
+        }
+        assert_eq!(sim.world.cities[0].flatmate_waiting, u32::MAX);
+        assert_eq!(
+            tie(&sim, 1, 2).map(|t| t.strength),
+            Some(sc.ties.strength_flatmate)
+        );
+    }
+}

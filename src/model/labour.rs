@@ -180,3 +180,117 @@ fn search_intensity(m: &Migrant, lb: &LabourParams) -> f32 {
         1.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::agents::{Help, MigrantId, flag};
+    use super::super::testkit::{days, link, migrant, scenario, share, tie, today, with, world};
+    use super::super::ties::TieKind;
+
+    #[test]
+    fn a_remote_job_lowers_the_local_job_search_by_the_remote_search_intensity() {
+        let sc = scenario(&[
+            "labour.local_job_prob_per_day=0.5",
+            "labour.remote_loss_prob_per_day=0",
+        ]);
+        let finds = |remote: f32| {
+            share(4000, |seed| {
+                let mut m = migrant();
+                m.remote_rub_day = remote;
+                let mut sim = world(&sc, vec![m], seed);
+                let day = today(&mut sim, days::EARLY);
+                with(&mut sim, 0, |s, m| s.labour(m, 0, &day));
+                sim.agents[0].has_local_job()
+            })
+        };
+        // City 0, profession 0, no Kazakh: the formal rate of §7.5.
+        let lb = &sc.labour;
+        let city = &sc.cities[0];
+        let p = lb.local_job_prob_per_day
+            * lb.profession_demand[0]
+            * city.labour_demand
+            * city.russian_speaking_share.min(1.0);
+        let (without, with_remote) = (finds(0.0), finds(5_000.0));
+        assert!((without - p).abs() < 0.03, "{without} vs {p}");
+        let slowed = p * lb.remote_search_intensity;
+        assert!(
+            (with_remote - slowed).abs() < 0.03,
+            "{with_remote} vs {slowed}"
+        );
+    }
+
+    #[test]
+    fn a_co_migrant_with_a_local_job_refers_an_opening_to_a_jobless_tie_in_the_same_city() {
+        let sc = scenario(&[
+            "labour.referral_prob_per_tie=1",
+            "labour.local_loss_prob_per_day=0",
+        ]);
+        let refer = |city: u8| {
+            let mut helper = migrant();
+            helper.local_kzt_day = 10_000.0;
+            let mut jobless = migrant();
+            jobless.city = city;
+            let mut sim = world(&sc, vec![helper, jobless], 8);
+            link(&mut sim, 0, 1, 0);
+            let day = today(&mut sim, days::EARLY);
+            with(&mut sim, 0, |s, m| s.labour(m, 0, &day));
+            sim
+        };
+        let sim = refer(0);
+        let m = sim.agents[1];
+        assert!(m.has_local_job());
+        assert!(m.has(flag::JOB_VIA_TIE));
+        assert_eq!(sim.record.help[Help::Job as usize], 1);
+        assert_eq!(
+            sim.ties.counts(MigrantId(1))[TieKind::Local as usize],
+            1,
+            "a colleague"
+        );
+        for (a, b) in [(0, 1), (1, 0)] {
+            let t = tie(&sim, a, b).expect("the tie");
+            assert_eq!(t.last_used, days::EARLY, "used on both ends");
+            assert_eq!(t.strength, 100 + sc.ties.use_gain);
+        }
+        // A tie in another city cannot take the job.
+        let far = refer(1);
+        assert!(!far.agents[1].has_local_job());
+        assert_eq!(far.record.help[Help::Job as usize], 0);
+        assert_eq!(tie(&far, 0, 1).map(|t| t.last_used), Some(0));
+    }
+
+    #[test]
+    fn the_wage_lies_within_the_wage_spread_of_city_wage_times_profession_factor() {
+        let sc = scenario(&[]);
+        let lb = &sc.labour;
+        let spread = lb.wage_spread as f32;
+        let mut sim = world(&sc, vec![migrant()], 9);
+        for city in 0..sc.cities.len() {
+            for prof in 0..lb.profession_wage.len() {
+                let centre =
+                    sc.cities[city].wage_kzt_month as f32 * lb.profession_wage[prof] as f32 / 30.0;
+                let (lo, hi) = (centre * (1.0 - spread), centre * (1.0 + spread));
+                let (mut min, mut max, mut sum) = (f32::MAX, 0.0f32, 0.0f32);
+                for _ in 0..500 {
+                    let mut m = migrant();
+                    (m.city, m.profession) = (city as u8, prof as u8);
+                    sim.take_local_job(&mut m, 0, false, days::EARLY);
+                    assert!(!m.has(flag::JOB_VIA_TIE));
+                    let w = m.local_kzt_day;
+                    assert!(
+                        w >= lo * 0.9999 && w <= hi * 1.0001,
+                        "{w} outside [{lo}, {hi}]"
+                    );
+                    (min, max, sum) = (min.min(w), max.max(w), sum + w);
+                }
+                // Uniform over the whole band.
+                let tol = 0.03 * (hi - lo);
+                assert!(
+                    min < lo + tol && max > hi - tol,
+                    "[{min}, {max}] vs [{lo}, {hi}]"
+                );
+                assert!((sum / 500.0 - centre).abs() < 0.03 * centre);
+            }
+        }
+        assert_eq!(sim.record.help[Help::Job as usize], 0);
+    }
+}

@@ -173,3 +173,90 @@ impl Sim<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::agents::flag;
+    use super::super::testkit::{days, migrant, scenario, today, with, world};
+
+    /// A day's cost of the test migrant (renting alone in city 0 at base rent), from the
+    /// scenario rather than from `daily_cost`, and the runway it wants in reach.
+    fn cost_and_runway(sc: &super::super::params::Scenario) -> (f32, f32) {
+        let c = sc.money.living_kzt_day as f32 + sc.cities[0].rent_kzt_month as f32 / 30.0;
+        (c, sc.money.runway_days as f32 * c)
+    }
+
+    #[test]
+    fn money_strain_rises_as_the_money_a_migrant_can_reach_runs_out() {
+        let sc = scenario(&[]);
+        let (c, runway) = cost_and_runway(&sc);
+        // Tenge after today's cost: a full runway, half of it, a quarter, nothing.
+        let strain = |left: f32| {
+            let mut m = migrant();
+            (m.kzt, m.rub) = (left + c, 0.0);
+            let mut sim = world(&sc, vec![m], 1);
+            let day = today(&mut sim, days::EARLY);
+            let cost = with(&mut sim, 0, |s, m| s.money(m, &day));
+            assert!((cost - c).abs() < 1e-2, "cost {cost} vs {c}");
+            sim.agents[0].strain
+        };
+        let got = [runway, runway / 2.0, runway / 4.0, 0.0].map(strain);
+        for (s, want) in got.iter().zip([0.0, 0.5, 0.75, 1.0]) {
+            assert!((s - want).abs() < 1e-4, "strain {got:?}");
+        }
+        assert_eq!(strain(-runway), 1.0, "strain is clamped at 1");
+    }
+
+    #[test]
+    fn a_payment_beyond_the_tenge_in_hand_is_covered_from_rubles_through_a_bank_card() {
+        // MIR is blocked early on: only the Kazakh card is open, at its fee.
+        let sc = scenario(&[]);
+        let pay = |flags: u16| {
+            let mut m = migrant();
+            (m.kzt, m.rub, m.flags) = (10_000.0, 200_000.0, flags);
+            let mut sim = world(&sc, vec![m], 1);
+            let day = today(&mut sim, days::EARLY);
+            with(&mut sim, 0, |s, m| s.spend(m, 40_000.0, &day));
+            (sim.agents[0], day.fx)
+        };
+        let (card, fx) = pay(flag::BANK_CARD);
+        assert!(card.kzt.abs() < 0.5, "the gap is closed: {}", card.kzt);
+        let rub = 30_000.0 / (fx * (1.0 - sc.money.kz_card_fee as f32));
+        assert!(
+            (card.rub - (200_000.0 - rub)).abs() < 0.5,
+            "rubles left {}",
+            card.rub
+        );
+        let (none, _) = pay(0);
+        assert_eq!(none.kzt, -30_000.0, "no open channel: a debt");
+        assert_eq!(none.rub, 200_000.0);
+    }
+
+    #[test]
+    fn with_mir_blocked_and_no_card_or_crypto_the_rubles_stay_out_of_reach() {
+        let sc = scenario(&[]);
+        let (c, runway) = cost_and_runway(&sc);
+        let day_of = |flags: u16| {
+            let mut m = migrant();
+            // A quarter of a runway in tenge after today's cost, plenty in rubles.
+            (m.kzt, m.rub, m.flags) = (runway / 4.0 + c, 1_000_000.0, flags);
+            let mut sim = world(&sc, vec![m], 1);
+            let day = today(&mut sim, days::EARLY);
+            with(&mut sim, 0, |s, m| s.money(m, &day));
+            sim.agents[0]
+        };
+        let stuck = day_of(0);
+        assert!(
+            (stuck.strain - 0.75).abs() < 1e-4,
+            "strain {}",
+            stuck.strain
+        );
+        assert_eq!(stuck.rub, 1_000_000.0, "nothing was exchanged");
+        for open in [flag::BANK_CARD, flag::CRYPTO] {
+            let m = day_of(open);
+            assert_eq!(m.strain, 0.0, "flags {open}: the rubles are in reach");
+            assert!(m.rub < 1_000_000.0, "flags {open}: tenge topped up");
+            assert!(m.kzt > runway * 0.99, "flags {open}: kzt {}", m.kzt);
+        }
+    }
+}

@@ -76,3 +76,78 @@ impl Sim<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::agents::{MigrantId, online};
+    use super::super::testkit::{days, link, migrant, scenario, share, today, with, world};
+    use super::super::ties::TieKind;
+
+    #[test]
+    fn a_community_member_invites_a_co_migrant_tie_into_the_community_chat() {
+        let sc = scenario(&[
+            "online.community_invite_prob_per_day=1",
+            "online.info_join_prob_per_day=0",
+            "ties.chat_meeting_prob_per_day=0",
+        ]);
+        let invite = |member: bool| {
+            let mut m = migrant();
+            m.online = if member { online::COMMUNITY } else { 0 };
+            let mut sim = world(&sc, vec![m, migrant(), migrant()], 13);
+            link(&mut sim, 0, 1, 0);
+            let day = today(&mut sim, days::EARLY);
+            with(&mut sim, 0, |s, m| s.online(m, 0, &day));
+            sim.agents.iter().map(|m| m.online).collect::<Vec<u8>>()
+        };
+        assert_eq!(
+            invite(true),
+            [online::COMMUNITY, online::COMMUNITY, 0],
+            "the tie is invited, the stranger is not"
+        );
+        assert_eq!(invite(false), [0, 0, 0], "only members invite");
+    }
+
+    #[test]
+    fn information_channels_are_joined_at_their_daily_rate() {
+        let joined = |sets: &[&str]| {
+            let sc = scenario(sets);
+            share(4000, |seed| {
+                let mut sim = world(&sc, vec![migrant()], seed);
+                let day = today(&mut sim, days::EARLY);
+                with(&mut sim, 0, |s, m| s.online(m, 0, &day));
+                sim.agents[0].online & online::INFO_CHANNEL != 0
+            })
+        };
+        let rate = joined(&["online.info_join_prob_per_day=0.3"]);
+        assert!((rate - 0.3).abs() < 0.03, "joined {rate}");
+        let off = joined(&["online.info_join_prob_per_day=0.3", "online.enabled=false"]);
+        assert_eq!(off, 0.0);
+    }
+
+    #[test]
+    fn chats_turn_into_meetings_more_often_for_community_members() {
+        let sc = scenario(&[
+            "ties.chat_meeting_prob_per_day=0.1",
+            "online.community_meeting_multiplier=3",
+            "online.info_join_prob_per_day=0",
+        ]);
+        let met = |member: bool| {
+            share(6000, |seed| {
+                let mut m = migrant();
+                m.online = if member { online::COMMUNITY } else { 0 };
+                let mut sim = world(&sc, vec![m, migrant()], seed);
+                let day = today(&mut sim, days::EARLY);
+                with(&mut sim, 0, |s, m| s.online(m, 0, &day));
+                sim.ties.counts(MigrantId(0))[TieKind::CoMigrant as usize] == 1
+            })
+        };
+        // One other migrant present: four picks among two find it with chance 1 - 1/16.
+        let found = 1.0 - 0.5f64.powi(4);
+        let (outsider, member) = (met(false), met(true));
+        assert!(
+            (outsider - 0.1 * found).abs() < 0.015,
+            "outsider {outsider}"
+        );
+        assert!((member - 0.3 * found).abs() < 0.025, "member {member}");
+    }
+}

@@ -4,9 +4,9 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::agents::{Housing, Legal, Migrant, NO_DAY, Status};
+use super::agents::{Housing, Legal, Migrant, MigrantId, NO_DAY, Status};
 use super::step::{Sim, Today};
-use super::ties::TieStore;
+use super::ties::{Tie, TieStore};
 use crate::scenario::{self, Scenario, Source};
 
 /// The built-in baseline with `sets` (`dotted.key=value`) applied, at a scale that draws no
@@ -80,6 +80,20 @@ pub fn with<R>(sim: &mut Sim<'_>, id: u32, f: impl FnOnce(&mut Sim<'_>, &mut Mig
     let r = f(sim, &mut m);
     sim.agents[id as usize] = m;
     r
+}
+
+/// Links migrants `a` and `b` by a co-migrant tie of strength 100 formed on day `day`.
+pub fn link(sim: &mut Sim<'_>, a: u32, b: u32, day: u16) {
+    assert!(sim.ties.link(MigrantId(a), MigrantId(b), 100, day));
+}
+
+/// The tie from `a` to migrant `b`, if there is one.
+pub fn tie(sim: &Sim<'_>, a: u32, b: u32) -> Option<Tie> {
+    sim.ties
+        .of(MigrantId(a))
+        .iter()
+        .find(|t| t.other == b)
+        .copied()
 }
 
 /// Day indexes of the baseline calendar (start 2022-09-21) used by the tests.

@@ -224,3 +224,104 @@ impl Sim<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::agents::{Help, MigrantId};
+    use super::super::testkit::{days, link, migrant, scenario, tie, today, with, world};
+    use super::super::ties::TieKind;
+
+    #[test]
+    fn unused_ties_decay_on_the_weekly_day_and_ties_used_within_in_use_days_do_not() {
+        let sc = scenario(&["ties.decay_per_week=1", "online.enabled=false"]);
+        let in_use = sc.ties.in_use_days as u16;
+        // Migrant 0 checks its ties on days with t % 7 == 0; day 35 is one, 36 is not.
+        let (check, other) = (35, 36);
+        assert!(check >= in_use && check % 7 == 0);
+        let run = |t: u16, local_job: bool| {
+            let mut m = migrant();
+            m.local_kzt_day = if local_job { 10_000.0 } else { 0.0 };
+            let mut sim = world(&sc, vec![m, migrant(), migrant()], 10);
+            link(&mut sim, 0, 1, 0); // formed on day 0, never used
+            link(&mut sim, 0, 2, check - in_use + 1); // formed within in_use_days
+            sim.ties.add_external(MigrantId(0), TieKind::Local, 100, 0);
+            let day = today(&mut sim, t);
+            with(&mut sim, 0, |s, m| s.social(m, 0, &day))
+        };
+        let mut counts = run(check, false);
+        assert_eq!(
+            counts,
+            [1, 0, 0],
+            "the old co-migrant and the unused local tie lapse"
+        );
+        counts = run(other, false);
+        assert_eq!(counts, [2, 1, 0], "no decay on other days");
+        counts = run(check, true);
+        assert_eq!(counts, [1, 1, 0], "a local job keeps local ties in use");
+        // The lapsed tie is gone on both ends.
+        let mut sim = world(&sc, vec![migrant(), migrant()], 10);
+        link(&mut sim, 0, 1, 0);
+        let day = today(&mut sim, check);
+        with(&mut sim, 0, |s, m| s.social(m, 0, &day));
+        assert!(tie(&sim, 0, 1).is_none() && tie(&sim, 1, 0).is_none());
+    }
+
+    #[test]
+    fn balanced_reciprocity_refuses_a_migrant_who_owes_more_than_the_balanced_limit() {
+        let limit = 2;
+        let sc = scenario(&[
+            "social.generalized_share=0",
+            &format!("social.balanced_limit={limit}"),
+        ]);
+        let mut sim = world(&sc, vec![migrant()], 11);
+        let mut m = migrant();
+        for _ in 0..100 {
+            m.owed = limit;
+            assert!(sim.agrees_to_help(&m), "owes exactly the limit");
+            m.owed = limit + 1;
+            assert!(!sim.agrees_to_help(&m), "owes more than the limit");
+        }
+        // Generalized reciprocity helps whatever the record.
+        let sc = scenario(&["social.generalized_share=1", "social.balanced_limit=0"]);
+        let mut sim = world(&sc, vec![migrant()], 11);
+        m.owed = 100;
+        assert!((0..100).all(|_| sim.agrees_to_help(&m)));
+    }
+
+    #[test]
+    fn a_strained_migrant_borrows_a_loan_from_a_tie_with_more_than_the_lenders_reserve() {
+        let sc = scenario(&[
+            "social.loan_prob_per_day=1",
+            "social.generalized_share=0",
+            "online.enabled=false",
+        ]);
+        let loan = sc.social.loan_kzt as f32;
+        let reserve = sc.social.lender_reserve_loans as f32 * loan;
+        let strained = sc.social.loan_strain as f32 + 0.1;
+        let borrow = |strain: f32, lender_kzt: f32| {
+            let mut m = migrant();
+            (m.strain, m.kzt) = (strain, 0.0);
+            let mut lender = migrant();
+            lender.kzt = lender_kzt;
+            let mut sim = world(&sc, vec![m, lender], 12);
+            link(&mut sim, 0, 1, 0);
+            // Day 10: not migrant 0's weekly decay day.
+            let day = today(&mut sim, days::EARLY);
+            with(&mut sim, 0, |s, m| s.social(m, 0, &day));
+            sim
+        };
+        let sim = borrow(strained, reserve + 1.0);
+        assert_eq!(sim.agents[0].kzt, loan);
+        assert_eq!(sim.agents[1].kzt, reserve + 1.0 - loan);
+        assert_eq!((sim.agents[0].owed, sim.agents[1].owed), (1, -1));
+        assert_eq!(sim.record.help[Help::Money as usize], 1);
+        assert_eq!(tie(&sim, 1, 0).map(|t| t.last_used), Some(days::EARLY));
+        // A lender with no more than its reserve keeps it; an unstrained migrant does not ask.
+        for (strain, kzt) in [(strained, reserve), (strained - 0.2, reserve * 10.0)] {
+            let sim = borrow(strain, kzt);
+            assert_eq!(sim.agents[0].kzt, 0.0, "strain {strain}, lender {kzt}");
+            assert_eq!(sim.agents[1].kzt, kzt);
+            assert_eq!(sim.record.help[Help::Money as usize], 0);
+        }
+    }
+}

@@ -152,3 +152,97 @@ impl Sim<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::agents::{Help, Housing, Migrant};
+    use super::super::testkit::{days, migrant, scenario, today, world};
+
+    /// One day of wellbeing for `m` on `t` with tie counts `ties`: the support, the new
+    /// stress and the emotional help counted.
+    fn live(sets: &[&str], m: Migrant, t: u16, ties: [u8; 3]) -> (f32, f32, u32) {
+        let sc = scenario(sets);
+        let mut sim = world(&sc, vec![m], 14);
+        let day = today(&mut sim, t);
+        let f = sim.factors(&m, &day, ties, false);
+        let mut m = m;
+        sim.wellbeing(&mut m, &f);
+        (
+            f.support,
+            m.stress,
+            sim.record.help[Help::Emotional as usize],
+        )
+    }
+
+    #[test]
+    fn support_from_ties_lowers_stress_relative_to_the_same_migrant_without_ties() {
+        // Strain 0.8 in a stable flat, no legal pressure, no job loss: the target is
+        // 0.5 × 0.8 − 0.2 × S and stress moves 0.1 of the way to it from 0.3.
+        let mut m = migrant();
+        (m.strain, m.stress) = (0.8, 0.3);
+        let (s0, alone, _) = live(&[], m, days::EARLY, [0, 0, 0]);
+        let (s1, supported, _) = live(&[], m, days::EARLY, [1, 0, 2]);
+        assert_eq!(s0, 0.0);
+        assert!((s1 - (1.0 / 4.0 + 2.0 / 8.0)).abs() < 1e-6, "support {s1}");
+        assert!((alone - (0.3 + 0.1 * (0.4 - 0.3))).abs() < 1e-6, "{alone}");
+        assert!(
+            (supported - (0.3 + 0.1 * (0.3 - 0.3))).abs() < 1e-6,
+            "{supported}"
+        );
+        // Without mutual aid only the ties at home support.
+        let (home, _, _) = live(
+            &["social.mutual_aid_enabled=false"],
+            m,
+            days::EARLY,
+            [1, 0, 2],
+        );
+        assert!((home - 0.25).abs() < 1e-6, "{home}");
+        // Support full at 1, and counted as emotional help when stress stays high.
+        m.stress = 0.9;
+        let (full, _, helped) = live(&[], m, days::EARLY, [4, 2, 8]);
+        assert_eq!((full, helped), (1.0, 1));
+    }
+
+    #[test]
+    fn housing_precarity_feeds_the_housing_factor() {
+        let mut m = migrant();
+        (m.housing, m.strain, m.stress) = (Housing::Hotel, 0.0, 0.0);
+        let stress = |hotel: &str| {
+            live(
+                &[&format!("housing.precarity.hotel={hotel}")],
+                m,
+                days::EARLY,
+                [0; 3],
+            )
+            .1
+        };
+        // stress = adapt_rate × housing_weight × precarity
+        assert!((stress("0.9") - 0.1 * 0.3 * 0.9).abs() < 1e-6);
+        assert!((stress("0.2") - 0.1 * 0.3 * 0.2).abs() < 1e-6);
+        let sc = scenario(&["housing.precarity.shelter=0.7"]);
+        let mut sim = world(&sc, vec![m], 15);
+        m.housing = Housing::Shelter;
+        let day = today(&mut sim, days::EARLY);
+        assert!((sim.factors(&m, &day, [0; 3], false).housing - 0.7).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_visa_free_stay_ending_soon_weighs_once_border_runs_are_banned() {
+        let sc = scenario(&[]);
+        let urgent = sc.legal.rvp_urgency_days as u16;
+        let legal = |t: u16, left: u16| {
+            let mut m = migrant();
+            m.legal_until = t + left;
+            let mut sim = world(&sc, vec![m], 16);
+            let day = today(&mut sim, t);
+            sim.factors(&m, &day, [0; 3], false).legal
+        };
+        assert_eq!(legal(days::AFTER_BAN, urgent - 1), 1.0);
+        assert_eq!(legal(days::AFTER_BAN, urgent), 0.0, "not yet soon");
+        assert_eq!(
+            legal(days::EARLY, 5),
+            0.0,
+            "border runs still renew the stay"
+        );
+    }
+}

@@ -1,5 +1,8 @@
-//! Helpers shared by the integration tests that drive the real binary.
+//! Helpers shared by the integration tests: driving the real binary, and (`runs`) scaled-down
+//! runs of the shipped scenarios simulated once per test binary.
 #![allow(dead_code)]
+
+pub mod runs;
 
 use std::fs;
 use std::path::{Path, PathBuf};
