@@ -4,7 +4,7 @@
 use super::params::ParamReader;
 use rand::RngExt;
 
-use super::agents::{Migrant, MigrantId, online};
+use super::agents::{Migrant, MigrantId, Status, online};
 use super::step::{Sim, Today};
 use super::ties::TieKind;
 
@@ -55,7 +55,10 @@ impl Sim<'_> {
                     .filter(|x| x.kind == TieKind::CoMigrant)
                     .nth(k)
                     .map(|x| x.other);
-                if let Some(other) = invited {
+                // An invitation to a tie who has left changes nothing (MODEL.md §7.6.4).
+                if let Some(other) = invited
+                    && self.agents[other as usize].status == Status::Present
+                {
                     self.agents[other as usize].online |= online::COMMUNITY;
                 }
             }
@@ -79,7 +82,7 @@ impl Sim<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::agents::{MigrantId, online};
+    use super::super::agents::{MigrantId, Status, online};
     use super::super::testkit::{days, link, migrant, scenario, share, today, with, world};
     use super::super::ties::TieKind;
 
@@ -105,6 +108,24 @@ mod tests {
             "the tie is invited, the stranger is not"
         );
         assert_eq!(invite(false), [0, 0, 0], "only members invite");
+    }
+
+    #[test]
+    fn an_invitation_to_a_tie_who_has_left_changes_nothing() {
+        let sc = scenario(&[
+            "online.community_invite_prob_per_day=1",
+            "online.info_join_prob_per_day=0",
+            "ties.chat_meeting_prob_per_day=0",
+        ]);
+        let mut member = migrant();
+        member.online = online::COMMUNITY;
+        let mut gone = migrant();
+        gone.status = Status::Returned;
+        let mut sim = world(&sc, vec![member, gone], 13);
+        link(&mut sim, 0, 1, 0);
+        let day = today(&mut sim, days::EARLY);
+        with(&mut sim, 0, |s, m| s.online(m, 0, &day));
+        assert_eq!(sim.agents[1].online, 0);
     }
 
     #[test]
