@@ -120,6 +120,8 @@ pub struct Profile {
     pub crypto_share: f64,
     pub therapy_share: f64,
     pub friends_in_kz_share: f64,
+    /// Stress of every migrant on arrival, 0..1.
+    pub initial_stress: f64,
 }
 
 #[derive(Clone, Debug)]

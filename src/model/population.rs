@@ -112,7 +112,7 @@ pub fn draw(sc: &Scenario, arrivals: &[u16], rng: &mut ChaCha8Rng) -> Vec<Migran
                 remote_rub_day: 0.0,
                 local_kzt_day: 0.0,
                 family_rub_day: 0.0,
-                stress: 0.3,
+                stress: pr.initial_stress as f32,
                 strain: 0.0,
                 arrival,
                 legal_until: arrival.saturating_add(sc.legal.visa_free_days as u16),

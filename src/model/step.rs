@@ -19,6 +19,10 @@ use super::population;
 use super::ties::{TieKind, TieStore};
 use super::world::{PolicyState, World};
 
+/// RVP quotas count applications per 30-day window from day 0 (the rule counts per month;
+/// not a parameter).
+const QUOTA_WINDOW_DAYS: u32 = 30;
+
 /// "No migrant" in id fields (a host, a waiting flatmate).
 pub(super) const NONE: u32 = u32::MAX;
 /// Picks a random encounter tries before giving up: bounds the work of a pick (not a
@@ -122,7 +126,7 @@ impl<'s> Sim<'s> {
     /// Simulates day `day` and leaves its counts in `self.record`.
     pub fn step(&mut self, day: u32) {
         self.world.begin_day(self.sc, day);
-        if day.is_multiple_of(30) {
+        if day.is_multiple_of(QUOTA_WINDOW_DAYS) {
             self.quota_used = [0; 4];
         }
         self.arrivals(day as u16);

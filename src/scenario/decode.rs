@@ -206,6 +206,7 @@ fn profile(r: &Reader<'_>) -> Profile {
         crypto_share: r.prob("crypto_share"),
         therapy_share: r.prob("therapy_share"),
         friends_in_kz_share: r.prob("friends_in_kz_share"),
+        initial_stress: r.prob("initial_stress"),
     }
 }
 
