@@ -40,6 +40,12 @@ fn every_row_conserves_people_and_its_breakdowns_sum_to_present() {
             );
             assert!(row.integrated <= row.present, "day {d}");
             assert_eq!(row.legal.iter().sum::<u32>(), row.present, "legal, day {d}");
+            // Everyone holding an RVP or VNZh got an RVP first (VNZh only follows an RVP).
+            assert!(
+                row.legal[2] + row.legal[3] <= row.rvp_granted.iter().sum::<u32>(),
+                "long-stay status without a grant, day {d}"
+            );
+            assert!(row.vnzh_granted.iter().sum::<u32>() <= row.rvp_granted.iter().sum::<u32>());
             assert_eq!(
                 row.housing.iter().sum::<u32>(),
                 row.present,

@@ -141,6 +141,9 @@ impl Sim<'_> {
                     let regular = t.saturating_sub(m.status_since) as u32 >= lg.vnzh_after_rvp_days
                         && self.chance(lg.vnzh_prob_per_day as f32);
                     if skilled || regular {
+                        // A skilled grant is counted as such even when the regular path
+                        // would also have granted it.
+                        self.record.vnzh_granted[usize::from(skilled)] += 1;
                         m.legal = Legal::Vnzh;
                         m.status_since = t;
                         m.legal_until = NO_DAY;

@@ -6,6 +6,7 @@
 //! the column names the figures read, so adding a counter touches this file only.
 
 use super::agents::{Help, Housing, Legal, Migrant, Reason, flag, online};
+use super::params::RVP_ROUTES;
 use super::ties::TieKind;
 
 /// Counts in agents for one day. Stocks are of those present at the end of the day;
@@ -42,6 +43,14 @@ pub struct DayRecord {
     pub present_150d: u32,
     pub long_stay_150d: u32,
     pub job_via_tie_150d: u32,
+    /// Legal flows as the authorities count them, cumulative: RVP first grants by route,
+    /// RVP refusals (fraud included), renewals, and RVPs lost at renewal (the ground gone);
+    /// VNZh grants by path (regular, skilled).
+    pub rvp_granted: [u32; 4],
+    pub rvp_refused: u32,
+    pub rvp_renewed: u32,
+    pub rvp_lapsed: u32,
+    pub vnzh_granted: [u32; 2],
 }
 
 /// The most onward destinations a scenario may name (fixed, so a record is plain data that
@@ -81,6 +90,11 @@ impl DayRecord {
             present_150d: 0,
             long_stay_150d: 0,
             job_via_tie_150d: 0,
+            rvp_granted: [0; 4],
+            rvp_refused: 0,
+            rvp_renewed: 0,
+            rvp_lapsed: 0,
+            vnzh_granted: [0; 2],
         }
     }
 
@@ -359,5 +373,37 @@ pub const DAILY: &[Column] = &[
         STOCK,
         "of `present_150d`, those with a local job found through a tie",
         |r, _| r.job_via_tie_150d,
+    ),
+    family(
+        "rvp_granted_",
+        &RVP_ROUTES,
+        CUMULATIVE,
+        "RVP first grants by route",
+        |r, i| r.rvp_granted[i],
+    ),
+    persons(
+        "rvp_refused",
+        CUMULATIVE,
+        "RVP applications refused at the decision (fraud included)",
+        |r, _| r.rvp_refused,
+    ),
+    persons(
+        "rvp_renewed",
+        CUMULATIVE,
+        "RVP renewals at the end of a term",
+        |r, _| r.rvp_renewed,
+    ),
+    persons(
+        "rvp_lapsed",
+        CUMULATIVE,
+        "RVPs lost at the end of a term because the ground is gone (back on the visa-free clock)",
+        |r, _| r.rvp_lapsed,
+    ),
+    family(
+        "vnzh_granted_",
+        &["regular", "skilled"],
+        CUMULATIVE,
+        "VNZh grants by path (regular after the RVP years; simplified for skilled professions)",
+        |r, i| r.vnzh_granted[i],
     ),
 ];

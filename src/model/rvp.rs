@@ -124,12 +124,14 @@ impl Sim<'_> {
         let r = &self.sc.policy.rvp[m.rvp_route as usize];
         let approved = !m.has(flag::RVP_FRAUD_HIT) && self.chance(r.approval_prob as f32);
         if approved {
+            self.record.rvp_granted[m.rvp_route as usize] += 1;
             m.legal = Legal::Rvp;
             m.status_since = today.t;
             m.legal_until = today
                 .t
                 .saturating_add(self.sc.legal.rvp_validity_days as u16);
         } else {
+            self.record.rvp_refused += 1;
             // Back on the visa-free clock, which may already have run out.
             m.legal = Legal::VisaFree;
             m.legal_until = m.legal_until.max(today.t.saturating_add(1));
@@ -145,6 +147,7 @@ impl Sim<'_> {
             _ => self.wealth(m, today.fx) >= r.fee_kzt as f32,
         };
         if keeps_ground {
+            self.record.rvp_renewed += 1;
             if m.rvp_route as usize != EMPLOYMENT && m.rvp_route as usize != FAMILY_STUDY {
                 self.spend(m, r.fee_kzt as f32, today);
             }
@@ -152,6 +155,7 @@ impl Sim<'_> {
                 .t
                 .saturating_add(self.sc.legal.rvp_validity_days as u16);
         } else {
+            self.record.rvp_lapsed += 1;
             m.legal = Legal::VisaFree;
             m.legal_until = today.t.saturating_add(1);
         }
@@ -229,5 +233,27 @@ mod tests {
             need + 1.0 - route.fee_kzt as f32,
             "the fee is paid"
         );
+    }
+
+    #[test]
+    fn rvp_decisions_and_renewals_are_counted_as_the_authorities_count_them() {
+        let sc = scenario(&["policy.rvp.employment.approval_prob=1"]);
+        let mut m = ready();
+        (m.legal, m.rvp_route, m.local_kzt_day) = (Legal::RvpPending, EMPLOYMENT as u8, 9.0);
+        let mut fraud = m;
+        fraud.flags |= flag::RVP_FRAUD_HIT;
+        let mut sim = world(&sc, vec![m, fraud], 5);
+        let day = today(&mut sim, days::AFTER_BAN);
+        with(&mut sim, 0, |s, m| s.decide_rvp(m, &day));
+        with(&mut sim, 1, |s, m| s.decide_rvp(m, &day));
+        assert_eq!(sim.record.rvp_granted, [1, 0, 0, 0]);
+        assert_eq!(sim.record.rvp_refused, 1, "a fraudulent package is refused");
+        // At the end of the term: the job holder renews, the one who lost it lapses.
+        sim.agents[1] = sim.agents[0];
+        sim.agents[1].local_kzt_day = 0.0;
+        with(&mut sim, 0, |s, m| s.renew_rvp(m, &day));
+        with(&mut sim, 1, |s, m| s.renew_rvp(m, &day));
+        assert_eq!((sim.record.rvp_renewed, sim.record.rvp_lapsed), (1, 1));
+        assert_eq!(sim.agents[1].legal, Legal::VisaFree);
     }
 }
