@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::model::agents::{MigrantId, NO_DAY, Status};
+use crate::model::agents::{Migrant, MigrantId, NO_DAY, Status};
 use crate::model::observe::DayRecord;
 use crate::model::step::Sim;
 use crate::model::ties::TieKind;
@@ -67,6 +67,17 @@ pub struct RunResult {
     pub agent_days: u64,
     /// The network on each requested day: (day, edges).
     pub networks: Vec<(u32, Vec<Edge>)>,
+    /// The scenario's panels (`observation.panels`), in the scenario's order.
+    pub panels: Vec<PanelResult>,
+}
+
+/// Of the agents present at the end of a panel's date, where they are `horizon_days` later.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PanelResult {
+    pub present: u32,
+    pub still_present: u32,
+    pub moved_on: u32,
+    pub returned: u32,
 }
 
 /// Runs one replicate. `on_day` is called after each simulated day.
@@ -96,6 +107,12 @@ pub fn run_replicate_with(
         on_day();
     }
     let cohorts = cohorts(sc, &sim);
+    let panels = sc
+        .observation
+        .panels
+        .iter()
+        .map(|p| panel(&sim.agents, sc.day_of(p.date), p.horizon_days))
+        .collect();
     RunResult {
         replicate,
         days,
@@ -103,7 +120,33 @@ pub fn run_replicate_with(
         agents: sim.agents.len(),
         agent_days,
         networks,
+        panels,
     }
+}
+
+/// The panel of the agents present at the end of day `day`, followed `horizon` days. An
+/// agent departs during its departure day, so it is present at the end of the days before.
+fn panel(agents: &[Migrant], day: u32, horizon: u32) -> PanelResult {
+    let mut p = PanelResult::default();
+    let until = day + horizon;
+    for m in agents {
+        let departed = u32::from(m.departed);
+        let present = m.status != Status::NotArrived
+            && u32::from(m.arrival) <= day
+            && (m.departed == NO_DAY || departed > day);
+        if !present {
+            continue;
+        }
+        p.present += 1;
+        if m.departed == NO_DAY || departed > until {
+            p.still_present += 1;
+        } else if m.status == Status::Returned {
+            p.returned += 1;
+        } else {
+            p.moved_on += 1;
+        }
+    }
+    p
 }
 
 /// The ties of present migrants; each co-migrant tie once.

@@ -113,7 +113,7 @@ fn the_fit_table_is_computed_from_the_runs() {
         .unwrap()
         .scenario;
     let targets = Targets::read(Path::new(&targets_path)).unwrap();
-    targets.shorten(&mut sc);
+    targets.prepare(&mut sc);
     assert_eq!(
         sc.end.to_string(),
         "2023-03-15",
@@ -184,14 +184,15 @@ fn synthetic_targets() -> String {
         .unwrap()
         .scenario;
     let shape = Targets::parse("shape.csv", TARGETS).unwrap();
-    shape.shorten(&mut sc);
+    shape.prepare(&mut sc);
     sc.seed = 99;
     let runs = engine::run_replicates(&sc, 4, 0, &|| ());
     let mut text = HEADER.to_string();
     for (k, t) in shape.list.iter().enumerate() {
         let x = runs.iter().map(|r| shape.observe(&sc, r)[k]).sum::<f64>() / 4.0;
         let (lo, hi) = match t.unit() {
-            relocant::calibrate::targets::Unit::Persons => (0.85 * x, 1.15 * x),
+            relocant::calibrate::targets::Unit::Persons
+            | relocant::calibrate::targets::Unit::Permits => (0.85 * x, 1.15 * x),
             relocant::calibrate::targets::Unit::Share => (x - 0.05, x + 0.05),
         };
         text.push_str(&format!(
@@ -411,6 +412,64 @@ fn a_calibration_is_the_same_for_any_thread_count_and_when_resumed() {
     assert!(stderr(&o).contains("nothing to resume"), "{}", stderr(&o));
 }
 
+#[test]
+fn held_out_figures_are_validated_out_of_sample_and_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let targets = write(tmp.path(), "targets.csv", TARGETS);
+    let holdout = write(
+        tmp.path(),
+        "holdout.csv",
+        &format!(
+            "{HEADER}share_returned_within_365d_among_present,2023-07-01,0.08,0.05,0.15,share,panel\n\
+             vnzh_granted_2023,2023-12-31,11711,0,11711,permits,bound\n"
+        ),
+    );
+    let params = write(
+        tmp.path(),
+        "p.toml",
+        &SMALL_PARAMS.replace("GENERATIONS", "1"),
+    );
+    let out = tmp.path().join("cal");
+    let report = tmp.path().join("VALIDATION.md");
+    let o = relocant(&[
+        "calibrate",
+        "scenarios/baseline.toml",
+        "--targets",
+        &targets,
+        "--holdout",
+        &holdout,
+        "--params",
+        &params,
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // fit tables end with an `overall` row.
+    let rows = csv_rows(&out.join("holdout_fit.csv"));
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[2]["target"], "overall");
+    assert_eq!(
+        rows[0]["target"],
+        "share_returned_within_365d_among_present"
+    );
+    let share = num(&rows[0], "sim_mean");
+    assert!(share > 0.0 && share < 1.0, "a share of the panel: {share}");
+    assert!(num(&rows[1], "sim_mean") > 0.0, "VNZh grants in 2023");
+    // The fitted targets are not among the held-out ones, and the report has both.
+    assert_eq!(
+        csv_rows(&out.join("fit.csv")).len(),
+        6,
+        "five targets and overall"
+    );
+    let text = fs::read_to_string(&report).unwrap();
+    assert!(text.contains("## Out of sample"), "{text}");
+    assert!(text.contains("--holdout"), "the command reproduces it");
+    assert!(text.contains("`vnzh_granted_2023`"));
+}
+
 /// Runs `validate` on a targets file and returns its exit code and messages.
 fn validate_targets(text: &str) -> (Option<i32>, String) {
     let tmp = tempfile::tempdir().unwrap();
@@ -452,7 +511,7 @@ fn bad_targets_are_rejected_with_their_locations() {
         ),
         (
             "stock_in_kz_2022_10_04,2022-10-04,53000,60000,75000,persons,x\n",
-            "targets.csv:2:41: the band must hold the value strictly inside",
+            "targets.csv:2:41: the band must hold the value: low <= value <= high",
         ),
         (
             "stock_in_kz_2022_10_04,2022-10-04,53000,35000,75000,share,x\n",

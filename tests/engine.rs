@@ -71,6 +71,29 @@ fn every_row_conserves_people_and_its_breakdowns_sum_to_present() {
 }
 
 #[test]
+fn a_panel_follows_exactly_those_present_on_its_date_and_departures_move_them_out() {
+    let (sc, runs) = runs("baseline.toml", &[], 3);
+    let p = &sc.observation.panels[0];
+    let (d, h) = (sc.day_of(p.date) as usize, p.horizon_days as usize);
+    for r in &runs {
+        let panel = r.panels[0];
+        assert_eq!(panel.present, r.days[d].present, "the day's stock");
+        assert_eq!(
+            panel.present,
+            panel.still_present + panel.moved_on + panel.returned
+        );
+        // Of the departures in the year, those of the panel: never more than all of them,
+        // and all departures of the year are of people present on the date or arrived later.
+        let returned = r.days[d + h].returned - r.days[d].returned;
+        let moved_on = r.days[d + h].moved_on - r.days[d].moved_on;
+        assert!(panel.returned <= returned && panel.moved_on <= moved_on);
+        let arrived_since = r.days[d + h].arrived - r.days[d].arrived;
+        assert!(returned + moved_on <= panel.returned + panel.moved_on + arrived_since);
+        assert!(panel.returned > 0 && panel.still_present > 0);
+    }
+}
+
+#[test]
 fn the_same_seed_gives_the_same_run_and_another_seed_does_not() {
     let (sc, a) = runs("baseline.toml", &[], 2);
     let b = run_replicates(&sc, 2, 1, &|| {});

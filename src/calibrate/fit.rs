@@ -154,7 +154,7 @@ fn csv_number(x: f64, unit: Unit) -> String {
         return String::new();
     }
     match unit {
-        Unit::Persons => format!("{x:.1}"),
+        Unit::Persons | Unit::Permits => format!("{x:.1}"),
         Unit::Share => format!("{x:.6}"),
     }
 }
@@ -166,7 +166,7 @@ pub fn show(x: f64, unit: Unit) -> String {
     }
     match unit {
         Unit::Share => format!("{x:.3}"),
-        Unit::Persons => {
+        Unit::Persons | Unit::Permits => {
             let n = x.round() as i64;
             let digits = n.unsigned_abs().to_string();
             let mut out = String::new();

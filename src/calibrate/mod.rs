@@ -12,7 +12,7 @@
 //! This module drives the engine like `relocant run` does: the model sees only validated
 //! `Scenario`s. It never changes a simulated number to match a target; the fit table is
 //! computed from runs. Calibration runs are cut at the last target date
-//! ([`targets::Targets::shorten`]) and may use a scaled population (`abc.persons_per_agent`).
+//! ([`targets::Targets::prepare`]) and may use a scaled population (`abc.persons_per_agent`).
 
 pub mod abc;
 pub mod checkpoint;
@@ -68,6 +68,11 @@ pub struct CalibrateArgs {
     /// Free parameters with their priors and the sampler's settings (TOML).
     #[arg(long)]
     pub params: PathBuf,
+    /// Held-out observed figures (same columns as --targets), not used to fit: the
+    /// calibrated scenario is validated against them too, out of sample
+    /// (`holdout_fit.csv`, `holdout_fit.md` and a section of the report).
+    #[arg(long, value_name = "TARGETS")]
+    pub holdout: Option<PathBuf>,
     /// Output directory [default: output/calibration/<scenario name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -132,7 +137,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
 /// Runs the scenario's replicates, cut at the last target date, and tabulates the fit.
 pub fn fit_table(sc: &Scenario, targets: &Targets, jobs: usize, quiet: bool) -> FitTable {
     let mut sc = sc.clone();
-    targets.shorten(&mut sc);
+    targets.prepare(&mut sc);
     let progress = Progress::new(
         u64::from(sc.replicates) * u64::from(sc.days()),
         "replicate-days",
@@ -189,6 +194,14 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let loaded = scenario::load(Source::File(&args.scenario), &[])?;
     let targets = Targets::read(&args.targets)?;
     targets.check_run(&loaded.scenario)?;
+    let holdout = match &args.holdout {
+        Some(path) => {
+            let h = Targets::read(path)?;
+            h.check_run(&loaded.scenario)?;
+            Some(h)
+        }
+        None => None,
+    };
     let params = Params::read(&args.params, &args.scenario)?;
     let seed = args.seed.unwrap_or(params.abc.seed);
     let abc = &params.abc;
@@ -265,7 +278,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
                 values: vec![f64::NAN; targets.list.len()],
             };
         };
-        targets.shorten(&mut sc);
+        targets.prepare(&mut sc);
         sc.seed = sim_seed;
         let mut values = vec![0.0; targets.list.len()];
         for r in 0..abc.replicates {
@@ -420,9 +433,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         );
     }
     let table = fit_table(&calibrated.scenario, &targets, args.jobs, args.quiet);
+    let holdout_table = holdout
+        .as_ref()
+        .map(|h| fit_table(&calibrated.scenario, h, args.jobs, args.quiet));
 
     let command = report::command_line(&args, seed);
-    let files: Vec<(&str, String)> = vec![
+    let mut files: Vec<(&str, String)> = vec![
         ("posterior.csv", report::posterior_csv(&summary)),
         (
             "posterior_summary.csv",
@@ -432,6 +448,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         ("fit.csv", table.to_csv()),
         ("fit.md", table.to_markdown()),
     ];
+    if let Some(t) = &holdout_table {
+        files.push(("holdout_fit.csv", t.to_csv()));
+        files.push(("holdout_fit.md", t.to_markdown()));
+    }
     for (name, text) in &files {
         let p = out.join(name);
         output::write_file_atomically(&p, text.as_bytes())
@@ -449,7 +469,14 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         .write(&out)
         .map_err(|e| Failure::Runtime(format!("cannot write manifest: {e}")))?;
     if let Some(path) = &args.report {
-        let text = report::markdown(&summary, &table, &command, &args, &calibrated.scenario);
+        let text = report::markdown(
+            &summary,
+            &table,
+            holdout.as_ref().zip(holdout_table.as_ref()),
+            &command,
+            &args,
+            &calibrated.scenario,
+        );
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.display())))?;
@@ -461,6 +488,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     print!("{}", report::posterior_markdown(&summary));
     println!();
     print!("{}", table.to_markdown());
+    if let Some(t) = &holdout_table {
+        println!("\nOut of sample (held-out targets):\n");
+        print!("{}", t.to_markdown());
+    }
     if !args.quiet {
         eprintln!(
             "relocant: wrote {} ({:.0} s)",

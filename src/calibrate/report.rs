@@ -314,6 +314,9 @@ pub fn command_line(args: &CalibrateArgs, seed: u64) -> String {
         args.targets.display(),
         args.params.display()
     );
+    if let Some(h) = &args.holdout {
+        c.push_str(&format!(" --holdout {}", h.display()));
+    }
     if let Some(o) = &args.out {
         c.push_str(&format!(" --out {}", o.display()));
     }
@@ -332,6 +335,7 @@ pub fn command_line(args: &CalibrateArgs, seed: u64) -> String {
 pub fn markdown(
     s: &Summary<'_>,
     fit: &FitTable,
+    holdout: Option<(&Targets, &FitTable)>,
     command: &str,
     args: &CalibrateArgs,
     validated: &Scenario,
@@ -375,6 +379,16 @@ pub fn markdown(
     ));
     out.push_str(&fit.to_markdown());
 
+    if let (Some((_, h)), Some(path)) = (holdout, &args.holdout) {
+        out.push_str("\n## Out of sample: figures the calibration did not see\n\n");
+        out.push_str(&format!(
+            "The same calibrated scenario and runs (continued to the last day these figures need) against the observed figures of `{}`, which the calibration was not given. This is what the model predicts without being told; a figure outside its band is a failure of the model, reported as it is. A target whose value sits on an edge of its band is a bound (an upper bound from official totals that include other groups): any value inside the band meets it. To reproduce this table alone: `relocant validate {scenario_name} --targets {}`.\n\n",
+            path.display(),
+            path.display()
+        ));
+        out.push_str(&h.to_markdown());
+    }
+
     out.push_str("\n## Calibrated parameters\n\n");
     out.push_str(&format!(
         "Priors and the posterior (weighted median and 5–95% quantiles of the last generation's {} particles). The calibrated value, written to the scenario rounded to 4 significant digits, is {}.\n\n",
@@ -387,7 +401,8 @@ pub fn markdown(
     out.push_str(&format!(
         "A target key names a quantity the model reports on a date. Counts are in persons (agents × `arrivals.persons_per_agent`); a target dated by a month (`2023-03`) is read on the month's {MONTH_DAY}th day. Runs end on the last target date: the model never looks ahead, so earlier days follow the same distribution as in a full-length run. Columns are those of `daily.csv` (README.md).\n\n| target | read on | computed as |\n|---|---|---|\n"
     ));
-    for t in &s.targets.list {
+    let held_out = holdout.map_or(&[][..], |(t, _)| &t.list[..]);
+    for t in s.targets.list.iter().chain(held_out) {
         out.push_str(&format!(
             "| `{}` | {} | {} |\n",
             t.key,
@@ -397,7 +412,7 @@ pub fn markdown(
     }
     let all: Vec<String> = QUANTITIES.iter().map(|q| format!("`{}`", q.stem)).collect();
     out.push_str(&format!(
-        "\nKeys the model can compute: {}, each optionally followed by the date as `_YYYY_MM_DD`; any other key is rejected.\n",
+        "\nKeys the model can compute: {}, each followed by its date as the quantity is dated (`_YYYY_MM_DD`, optional for a day; a span `_YYYY_MM_DD_to_YYYY_MM_DD`; a year `_YYYY`); any other key is rejected.\n",
         all.join(", ")
     ));
 
@@ -407,7 +422,7 @@ pub fn markdown(
         abc.particles, abc.quantile, abc.particles
     ));
     out.push_str(&format!(
-        "The distance is the root mean square of the targets' band-scaled deviations: (simulated − observed) / (high − observed) above the observed value, / (observed − low) below it, so ±1 is a band's edge. Each proposal is {} run{} at {}, cut at the last target date, with its own seed drawn from (calibration seed {}, generation, proposal). Stopping: after {} generations{}, or when a generation needs more than particles / {} = {} proposals.\n\n",
+        "The distance is the root mean square of the targets' band-scaled deviations: (simulated − observed) / (high − observed) above the observed value, / (observed − low) below it, so ±1 is a band's edge; a bound (a value on an edge of its band) contributes 0 anywhere inside its band and its distance beyond the edge, in units of the band's width, outside. Each proposal is {} run{} at {}, cut at the last target date, with its own seed drawn from (calibration seed {}, generation, proposal). Stopping: after {} generations{}, or when a generation needs more than particles / {} = {} proposals.\n\n",
         abc.replicates,
         if abc.replicates == 1 { "" } else { "s (averaged)" },
         abc.persons_per_agent.map_or("the scenario's scale".to_string(), |k| format!("1 agent = {k} persons")),

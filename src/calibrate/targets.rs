@@ -15,8 +15,8 @@ use crate::calendar::Date;
 use crate::command::Failure;
 use crate::engine::RunResult;
 use crate::model::observe::{DayRecord, LONG_STAYER_DAYS};
-use crate::scenario::Scenario;
 use crate::scenario::diag::{Diagnostic, Loc, SourceMap, did_you_mean};
+use crate::scenario::{Panel, Scenario};
 
 /// What a target measures. Counts are persons (agents × `arrivals.persons_per_agent`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +40,23 @@ pub enum Quantity {
     /// Among those present who arrived at least 150 days before: share with a local job
     /// found through a tie.
     ShareJobViaTie,
+    /// Of those present on the date, the share returned to Russia within 365 days (a
+    /// panel, `observation.panels`).
+    PanelReturned,
+    /// RVP grants (first grants and renewals, all routes) within a span of dates.
+    RvpGranted,
+    /// VNZh grants (both paths) within a calendar year.
+    VnzhGranted,
+}
+
+/// How a target's key names its date: a day (`_2022_10_04`, optional), a span of days
+/// (`_2023_01_01_to_2024_09_30`: counted from the first day to the date) or a calendar
+/// year (`_2023`: counted within the year, dated its last day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dating {
+    Day,
+    Span,
+    Year,
 }
 
 /// Whether a quantity is a count of persons or a share in [0, 1].
@@ -47,6 +64,8 @@ pub enum Quantity {
 pub enum Unit {
     Persons,
     Share,
+    /// Permits granted (a person may be counted at each grant).
+    Permits,
 }
 
 impl Unit {
@@ -54,6 +73,7 @@ impl Unit {
         match self {
             Unit::Persons => "persons",
             Unit::Share => "share",
+            Unit::Permits => "permits",
         }
     }
 }
@@ -64,64 +84,96 @@ pub struct QuantityInfo {
     pub quantity: Quantity,
     pub stem: &'static str,
     pub unit: Unit,
+    pub dating: Dating,
     pub computation: &'static str,
 }
 
-/// Every quantity a target may name. Keys are `<stem>` or `<stem>_<YYYY_MM_DD>`.
-pub const QUANTITIES: [QuantityInfo; 9] = [
+/// Every quantity a target may name. Keys are `<stem>` or `<stem>_<YYYY_MM_DD>` (a day),
+/// `<stem>_<YYYY_MM_DD>_to_<YYYY_MM_DD>` (a span) or `<stem>_<YYYY>` (a year).
+pub const QUANTITIES: [QuantityInfo; 12] = [
     QuantityInfo {
         quantity: Quantity::Stock,
         stem: "stock_in_kz",
         unit: Unit::Persons,
+        dating: Dating::Day,
         computation: "`present` on the date: arrivals since the start still in Kazakhstan at the end of the day (transit migrants not yet gone included)",
     },
     QuantityInfo {
         quantity: Quantity::Exits,
         stem: "exits_cum",
         unit: Unit::Persons,
+        dating: Dating::Day,
         computation: "`moved_on + returned` on the date: every departure since the start, transit and deportations included",
     },
     QuantityInfo {
         quantity: Quantity::Arrivals,
         stem: "arrivals_cum",
         unit: Unit::Persons,
+        dating: Dating::Day,
         computation: "`arrived` on the date",
     },
     QuantityInfo {
         quantity: Quantity::Returns,
         stem: "returns_cum",
         unit: Unit::Persons,
+        dating: Dating::Day,
         computation: "`returned` on the date (deportations included)",
     },
     QuantityInfo {
         quantity: Quantity::MovedOn,
         stem: "moved_on_cum",
         unit: Unit::Persons,
+        dating: Dating::Day,
         computation: "`moved_on` on the date (transit included)",
     },
     QuantityInfo {
         quantity: Quantity::Integrated,
         stem: "integrated",
         unit: Unit::Persons,
+        dating: Dating::Day,
         computation: "`integrated` on the date",
     },
     QuantityInfo {
         quantity: Quantity::IinIssued,
         stem: "iin_issued",
         unit: Unit::Persons,
+        dating: Dating::Day,
         computation: "`iin_issued` on the date: IINs obtained since the start, by migrants who may have left since",
     },
     QuantityInfo {
         quantity: Quantity::ShareLongStay,
         stem: "share_long_stay_status_among_5plus_months",
         unit: Unit::Share,
+        dating: Dating::Day,
         computation: "`long_stay_150d / present_150d` on the date: of those present who arrived at least 150 days before, the share holding an RVP or a VNZh",
     },
     QuantityInfo {
         quantity: Quantity::ShareJobViaTie,
         stem: "share_local_job_via_ties_among_5plus_months",
         unit: Unit::Share,
+        dating: Dating::Day,
         computation: "`local_job_via_tie_150d / present_150d` on the date: of those present who arrived at least 150 days before, the share with a local job found through a tie",
+    },
+    QuantityInfo {
+        quantity: Quantity::PanelReturned,
+        stem: "share_returned_within_365d_among_present",
+        unit: Unit::Share,
+        dating: Dating::Day,
+        computation: "`returned / present` of a 365-day panel on the date (`panel.csv`): of those present at the end of the day, the share who returned to Russia within 365 days (deportations included)",
+    },
+    QuantityInfo {
+        quantity: Quantity::RvpGranted,
+        stem: "rvp_granted_cum",
+        unit: Unit::Permits,
+        dating: Dating::Span,
+        computation: "the rise of `rvp_granted_* + rvp_renewed` from the day before the span's first day to its last: RVP first grants and renewals, all routes, by migrants who may have left since",
+    },
+    QuantityInfo {
+        quantity: Quantity::VnzhGranted,
+        stem: "vnzh_granted",
+        unit: Unit::Permits,
+        dating: Dating::Year,
+        computation: "the rise of `vnzh_granted_*` within the calendar year: VNZh grants, both paths",
     },
 ];
 
@@ -166,6 +218,15 @@ impl Quantity {
             Quantity::IinIssued => f64::from(r.iin_issued) * k,
             Quantity::ShareLongStay => share(r.long_stay_150d, r.present_150d),
             Quantity::ShareJobViaTie => share(r.job_via_tie_150d, r.present_150d),
+            // Cumulative here; a target reads the rise over its span or year.
+            Quantity::RvpGranted => {
+                (r.rvp_granted.iter().map(|&x| f64::from(x)).sum::<f64>()
+                    + f64::from(r.rvp_renewed))
+                    * k
+            }
+            Quantity::VnzhGranted => r.vnzh_granted.iter().map(|&x| f64::from(x)).sum::<f64>() * k,
+            // Read from the run's panels, not from one day (`Target::observe`).
+            Quantity::PanelReturned => f64::NAN,
         }
     }
 }
@@ -182,24 +243,74 @@ pub struct Target {
     pub value: f64,
     pub low: f64,
     pub high: f64,
+    /// For a span or a year: the day whose cumulative count is subtracted (the day before
+    /// the span starts).
+    pub since: Option<Date>,
     date_loc: Loc,
 }
+
+/// The horizon of the panels targets read (`share_returned_within_365d_among_present`).
+pub const PANEL_HORIZON_DAYS: u32 = 365;
 
 impl Target {
     pub fn unit(&self) -> Unit {
         self.quantity.info().unit
     }
 
-    /// The target's quantity in a run of `sc` (which must include the date).
+    /// The target's quantity in a run of `sc` (which must include the date and, for a
+    /// panel, the panel: see [`Targets::prepare`]).
     pub fn observe(&self, sc: &Scenario, run: &RunResult) -> f64 {
-        let day = sc.day_of(self.date) as usize;
-        self.quantity
-            .of(&run.days[day], sc.arrivals.persons_per_agent)
+        let k = sc.arrivals.persons_per_agent;
+        if self.quantity == Quantity::PanelReturned {
+            let i = sc
+                .observation
+                .panels
+                .iter()
+                .position(|p| p.date == self.date && p.horizon_days == PANEL_HORIZON_DAYS);
+            return match i.map(|i| run.panels[i]) {
+                Some(p) if p.present > 0 => f64::from(p.returned) / f64::from(p.present),
+                _ => f64::NAN,
+            };
+        }
+        let at = |d: Date| self.quantity.of(&run.days[sc.day_of(d) as usize], k);
+        let value = at(self.date);
+        match self.since {
+            Some(before) if before >= sc.start => value - at(before),
+            _ => value,
+        }
+    }
+
+    /// The last day a run must reach to compute the target.
+    pub fn last_day_needed(&self) -> Date {
+        match self.quantity {
+            Quantity::PanelReturned => self.date.add_days(i64::from(PANEL_HORIZON_DAYS)),
+            _ => self.date,
+        }
+    }
+
+    /// Whether the observed value is a bound (it sits on an edge of its band): any value
+    /// inside the band fits it equally well.
+    pub fn is_bound(&self) -> bool {
+        self.value == self.high || self.value == self.low
     }
 
     /// The deviation of a simulated value from the observed one in units of the band on
     /// its side: 0 at the observed value, ±1 at the band's edges. NaN stays NaN.
+    /// For a bound, 0 anywhere inside the band and the distance beyond its edge in units of
+    /// the band's width outside.
     pub fn scaled_deviation(&self, simulated: f64) -> f64 {
+        if self.is_bound() {
+            let width = self.high - self.low;
+            return if simulated > self.high {
+                (simulated - self.high) / width
+            } else if simulated < self.low {
+                (simulated - self.low) / width
+            } else if simulated.is_nan() {
+                f64::NAN
+            } else {
+                0.0
+            };
+        }
         if simulated >= self.value {
             (simulated - self.value) / (self.high - self.value)
         } else {
@@ -304,11 +415,11 @@ impl Targets {
             }
             let n = problems.len();
             let key = cell(0).to_string();
-            let quantity = match quantity_of_key(&key) {
-                Ok((q, _)) => Some(q),
+            let (quantity, since) = match quantity_of_key(&key) {
+                Ok((q, _, since)) => (Some(q), since),
                 Err(msg) => {
                     problems.push(Diagnostic::at(at(0), msg));
-                    None
+                    (None, None)
                 }
             };
             if list.iter().any(|t| t.key == key) {
@@ -327,7 +438,7 @@ impl Targets {
                     None
                 }
             };
-            if let (Ok((_, Some(suffix))), Some(_)) = (quantity_of_key(&key), date)
+            if let (Ok((_, Some(suffix), _)), Some(_)) = (quantity_of_key(&key), date)
                 && suffix != date_text
             {
                 problems.push(Diagnostic::at(
@@ -373,15 +484,17 @@ impl Targets {
                     }
                 }
             }
+            // A value on an edge of its band is a bound (an upper bound: `low` = value of 0
+            // for counts); otherwise it lies strictly inside.
             if value.is_finite()
                 && low.is_finite()
                 && high.is_finite()
-                && !(low < value && value < high)
+                && !(low <= value && value <= high && low < high)
             {
                 problems.push(Diagnostic::at(
                     at(3),
                     format!(
-                        "the band must hold the value strictly inside: low < value < high, found {low} < {value} < {high}"
+                        "the band must hold the value: low <= value <= high with low < high (a value on an edge is a bound), found {low}, {value}, {high}"
                     ),
                 ));
             }
@@ -394,6 +507,7 @@ impl Targets {
                     value,
                     low,
                     high,
+                    since,
                     date_loc: at(1),
                 });
             }
@@ -420,7 +534,18 @@ impl Targets {
     pub fn check_run(&self, sc: &Scenario) -> Result<(), Failure> {
         let mut problems = Vec::new();
         for t in &self.list {
-            if t.date < sc.start || t.date > sc.end {
+            if t.date >= sc.start && t.date <= sc.end && t.last_day_needed() > sc.end {
+                problems.push(Diagnostic::at(
+                    t.date_loc,
+                    format!(
+                        "target `{}` follows the migrants present on {} until {}, after the run's end ({})",
+                        t.key,
+                        t.date,
+                        t.last_day_needed(),
+                        sc.end
+                    ),
+                ));
+            } else if t.date < sc.start || t.date > sc.end {
                 problems.push(Diagnostic::at(
                     t.date_loc,
                     format!(
@@ -452,23 +577,40 @@ impl Targets {
         }
     }
 
-    /// The latest day any target is read on.
+    /// The latest day any target needs (a panel's date plus its horizon).
     pub fn last_date(&self) -> Date {
         self.list
             .iter()
-            .map(|t| t.date)
+            .map(|t| t.last_day_needed())
             .max()
             .expect("at least one target")
     }
 
-    /// Shortens a scenario's run to end on the last target date, when it ended later: no
+    /// Makes a scenario's run compute the targets and no more: adds the 365-day panel of
+    /// each panel target the scenario lacks, and shortens the run to end on the last day a
+    /// target needs, when it ended later (dropping panels that would end after it). No
     /// target needs later days, and the model never looks ahead, so the figures up to that
     /// day follow the same distribution (not the same bits: fewer agents are drawn).
-    pub fn shorten(&self, sc: &mut Scenario) {
+    pub fn prepare(&self, sc: &mut Scenario) {
+        for t in &self.list {
+            let wanted = Panel {
+                name: format!("target_{}", t.date),
+                date: t.date,
+                horizon_days: PANEL_HORIZON_DAYS,
+            };
+            let has = |p: &Panel| p.date == wanted.date && p.horizon_days == wanted.horizon_days;
+            if t.quantity == Quantity::PanelReturned && !sc.observation.panels.iter().any(has) {
+                sc.observation.panels.push(wanted);
+            }
+        }
         let last = self.last_date();
         if last >= sc.start && last < sc.end {
             sc.end = last;
         }
+        let end = sc.end;
+        sc.observation
+            .panels
+            .retain(|p| p.date.add_days(i64::from(p.horizon_days)) <= end);
     }
 
     /// Every target's quantity in one run, in file order.
@@ -492,16 +634,43 @@ impl Targets {
     }
 }
 
-/// The quantity a key names and the date in the key, if any (as `YYYY-MM-DD` or `YYYY-MM`).
-fn quantity_of_key(key: &str) -> Result<(Quantity, Option<String>), String> {
+/// What a key names: the quantity, the date in the key if any (as `YYYY-MM-DD` or
+/// `YYYY-MM`; a year's last day), and for a span or a year the day before it starts.
+type KeyParts = (Quantity, Option<String>, Option<Date>);
+
+fn quantity_of_key(key: &str) -> Result<KeyParts, String> {
     for q in &QUANTITIES {
-        if key == q.stem {
-            return Ok((q.quantity, None));
+        if key == q.stem && q.dating == Dating::Day {
+            return Ok((q.quantity, None, None));
         }
-        if let Some(rest) = key.strip_prefix(q.stem).and_then(|r| r.strip_prefix('_')) {
-            let dashed = rest.replace('_', "-");
-            if parse_target_date(&dashed).is_some() {
-                return Ok((q.quantity, Some(dashed)));
+        let Some(rest) = key.strip_prefix(q.stem).and_then(|r| r.strip_prefix('_')) else {
+            continue;
+        };
+        match q.dating {
+            Dating::Day => {
+                let dashed = rest.replace('_', "-");
+                if parse_target_date(&dashed).is_some() {
+                    return Ok((q.quantity, Some(dashed), None));
+                }
+            }
+            Dating::Span => {
+                let days = rest
+                    .split_once("_to_")
+                    .map(|(a, b)| (a.replace('_', "-"), b.replace('_', "-")));
+                if let Some((a, b)) = days
+                    && let (Some(first), Some(last)) = (Date::parse(&a), Date::parse(&b))
+                    && first <= last
+                {
+                    return Ok((q.quantity, Some(b), Some(first.add_days(-1))));
+                }
+            }
+            Dating::Year => {
+                if rest.len() == 4
+                    && let Ok(year) = rest.parse::<i32>()
+                    && let Some(before) = Date::new(year - 1, 12, 31)
+                {
+                    return Ok((q.quantity, Some(format!("{year}-12-31")), Some(before)));
+                }
             }
         }
     }
@@ -518,7 +687,7 @@ fn quantity_of_key(key: &str) -> Result<(Quantity, Option<String>), String> {
     } else {
         let all: Vec<&str> = QUANTITIES.iter().map(|q| q.stem).collect();
         msg.push_str(&format!(
-            "; a key is one of {} followed by an optional _YYYY_MM_DD",
+            "; a key is one of {} followed by its date (_YYYY_MM_DD, a span _YYYY_MM_DD_to_YYYY_MM_DD or a year _YYYY, as the quantity is dated)",
             all.join(", ")
         ));
     }
@@ -632,15 +801,52 @@ mod tests {
 
     #[test]
     fn keys_name_quantities_and_dates() {
-        let (q, d) = quantity_of_key("stock_in_kz_2022_11_29").unwrap();
+        let (q, d, since) = quantity_of_key("stock_in_kz_2022_11_29").unwrap();
         assert_eq!(q, Quantity::Stock);
         assert_eq!(d.as_deref(), Some("2022-11-29"));
-        let (q, d) = quantity_of_key("share_long_stay_status_among_5plus_months").unwrap();
+        assert_eq!(since, None);
+        let (q, d, _) = quantity_of_key("share_long_stay_status_among_5plus_months").unwrap();
         assert_eq!(q, Quantity::ShareLongStay);
         assert_eq!(d, None);
+        // A span counts from the day before its first day; a year, within the year.
+        let (q, d, since) = quantity_of_key("rvp_granted_cum_2023_01_01_to_2024_09_30").unwrap();
+        assert_eq!(q, Quantity::RvpGranted);
+        assert_eq!(d.as_deref(), Some("2024-09-30"));
+        assert_eq!(since, Date::new(2022, 12, 31));
+        let (q, d, since) = quantity_of_key("vnzh_granted_2023").unwrap();
+        assert_eq!(q, Quantity::VnzhGranted);
+        assert_eq!(d.as_deref(), Some("2023-12-31"));
+        assert_eq!(since, Date::new(2022, 12, 31));
+        assert!(
+            quantity_of_key("rvp_granted_cum").is_err(),
+            "a span needs its dates"
+        );
+        assert!(quantity_of_key("rvp_granted_cum_2024_01_01_to_2023_01_01").is_err());
+        assert!(quantity_of_key("vnzh_granted_2023_12_31").is_err());
         let e = quantity_of_key("stock_in_kaz_2022_11_29").unwrap_err();
         assert!(e.contains("did you mean `stock_in_kz`"), "{e}");
         assert!(quantity_of_key("stock_in_kz_2022_13_01").is_err());
+    }
+
+    #[test]
+    fn a_bound_fits_anywhere_inside_its_band_and_is_scaled_by_its_width_outside() {
+        let t = Targets::parse(
+            "t.csv",
+            "key,date,value,low,high,unit\nvnzh_granted_2023,2023-12-31,100,0,100,permits\n",
+        )
+        .unwrap();
+        let t0 = &t.list[0];
+        assert!(t0.is_bound());
+        assert_eq!(t0.scaled_deviation(0.0), 0.0);
+        assert_eq!(t0.scaled_deviation(60.0), 0.0);
+        assert_eq!(t0.scaled_deviation(150.0), 0.5);
+        assert!(
+            Targets::parse(
+                "t.csv",
+                "key,date,value,low,high,unit\nvnzh_granted_2023,2023-12-31,100,100,100,permits\n",
+            )
+            .is_err()
+        );
     }
 
     #[test]

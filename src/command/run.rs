@@ -124,6 +124,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             output::csv::cohorts(&runs).into_bytes(),
         ),
         (
+            "panel.csv".to_string(),
+            output::csv::panel(sc, &runs).into_bytes(),
+        ),
+        (
             "events.csv".to_string(),
             output::csv::events(&output::csv::event_labels(sc)).into_bytes(),
         ),

@@ -76,6 +76,7 @@ pub struct Scenario {
     pub decisions: DecisionParams,
     pub integration: IntegrationParams,
     pub policy: Policy,
+    pub observation: Observation,
 }
 
 impl Scenario {
@@ -144,6 +145,21 @@ pub struct Destination {
     pub weight: f64,
     pub transit_weight: f64,
     pub cost_kzt: f64,
+}
+
+/// What is observed besides the daily counts.
+#[derive(Clone, Debug)]
+pub struct Observation {
+    /// Panels, in date order: of the migrants present at the end of `date`, where they are
+    /// `horizon_days` later (the way panel surveys measure departures).
+    pub panels: Vec<Panel>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Panel {
+    pub name: String,
+    pub date: Date,
+    pub horizon_days: u32,
 }
 
 #[derive(Clone, Debug)]

@@ -198,6 +198,31 @@ pub fn event_labels(sc: &Scenario) -> Vec<(Date, String)> {
     labels
 }
 
+/// `panel.csv`: for each replicate and panel of the scenario, of those present at the end of
+/// `date`, how many are still present, moved on or returned `horizon_days` later (persons).
+pub fn panel(sc: &Scenario, runs: &[RunResult]) -> String {
+    let k = u64::from(sc.arrivals.persons_per_agent);
+    let mut out =
+        String::from("replicate,panel,date,horizon_days,present,still_present,moved_on,returned\n");
+    for run in runs {
+        for (p, r) in sc.observation.panels.iter().zip(&run.panels) {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{}",
+                run.replicate,
+                p.name,
+                p.date,
+                p.horizon_days,
+                u64::from(r.present) * k,
+                u64::from(r.still_present) * k,
+                u64::from(r.moved_on) * k,
+                u64::from(r.returned) * k
+            );
+        }
+    }
+    out
+}
+
 /// `events.csv`: the scenario's dated policy events, for charts.
 pub fn events(labels: &[(Date, String)]) -> String {
     let mut out = String::from("date,label\n");

@@ -88,6 +88,7 @@ fn decode_root(r: &Reader<'_>) -> Scenario {
         decisions: section(r, "decisions", |t| DecisionParams::read(t)),
         integration: section(r, "integration", |t| IntegrationParams::read(t)),
         policy,
+        observation: section(r, "observation", |t| observation(t, &run)),
         cities,
         name,
         seed,
@@ -299,6 +300,34 @@ fn money(r: &Reader<'_>, run: &Run) -> MoneyParams {
         kzt_per_rub: series,
         ..MoneyParams::read(r)
     }
+}
+
+fn observation(r: &Reader<'_>, run: &Run) -> Observation {
+    let mut panels = Vec::new();
+    for (name, _, p) in r.named("panels") {
+        let horizon_days = p.int("horizon_days", 1, 36_500) as u32;
+        if let Some((date, loc)) = p.date("date") {
+            run.check(r.problems, &format!("panel `{name}`"), date, loc);
+            let until = date.add_days(i64::from(horizon_days));
+            if run.valid && until > run.end {
+                r.problems.push(
+                    p.loc_of("horizon_days"),
+                    format!(
+                        "panel `{name}` follows its migrants until {until}, after the run's end ({})",
+                        run.end
+                    ),
+                );
+            }
+            panels.push(Panel {
+                name,
+                date,
+                horizon_days,
+            });
+        }
+        p.finish();
+    }
+    panels.sort_by_key(|p| p.date);
+    Observation { panels }
 }
 
 /// Reads a dated named event: `enabled` and `date` (checked to be inside the run).
