@@ -80,7 +80,7 @@ impl Progress {
                 } else {
                     0.0
                 };
-                eprintln!(
+                crate::note!(
                     "relocant: {} {:.0}% ({}/{}), {:.1} {}/min, {:.0} s elapsed, about {:.0} s left",
                     self.what,
                     100.0 * frac,

@@ -254,3 +254,48 @@ fn a_run_killed_before_its_rename_leaves_nothing_behind_for_long() {
         .collect();
     assert_eq!(names, ["run"]);
 }
+
+/// Runs the binary with stderr (or stdout) on a full device (`/dev/full`).
+fn on_full_device(args: &[&str], stream: &str) -> std::process::Output {
+    let full = || std::fs::File::create("/dev/full").expect("/dev/full");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_relocant"));
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    match stream {
+        "stderr" => cmd.stderr(full()),
+        _ => cmd.stdout(full()),
+    };
+    cmd.output().expect("runs")
+}
+
+#[test]
+fn a_full_stderr_never_panics_and_the_exit_code_still_tells() {
+    let o = on_full_device(&["check", "tests/bad/wrong_type.toml"], "stderr");
+    assert_eq!(o.status.code(), Some(2), "bad input stays exit 2");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    let o = on_full_device(
+        &[
+            "run",
+            "--replicates",
+            "1",
+            "--set",
+            "arrivals.persons_per_agent=2000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "stderr",
+    );
+    assert_eq!(o.status.code(), Some(0), "a run that worked exits 0");
+    assert!(out.join("daily.csv").exists());
+}
+
+#[test]
+fn a_full_stdout_is_a_failure_not_a_panic() {
+    let o = on_full_device(&["check", "scenarios/baseline.toml"], "stdout");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("No space left"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -129,7 +129,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
     print!("{md}");
     if !args.quiet {
-        eprintln!("relocant: wrote {}", out.display());
+        crate::note!("relocant: wrote {}", out.display());
     }
     Ok(())
 }
@@ -298,7 +298,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::Runtime(format!("cannot start threads: {e}")))?;
     if !args.quiet && !generations.is_empty() {
-        eprintln!(
+        crate::note!(
             "relocant: resuming: {} of {} generations done{}",
             generations.len(),
             abc.generations,
@@ -343,7 +343,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         match step {
             abc::Step::Done(done) => {
                 if !args.quiet {
-                    eprintln!(
+                    crate::note!(
                         "relocant: generation {g}: tolerance {:.3}, {} of {} proposals accepted ({:.0}%), ESS {:.0}, best distance {:.3}, {:.1} s",
                         done.epsilon,
                         done.particles.len(),
@@ -362,7 +362,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
                 accepted,
             } => {
                 if !args.quiet {
-                    eprintln!(
+                    crate::note!(
                         "relocant: generation {g}: only {accepted} of {proposals} proposals met tolerance {epsilon:.3} (below abc.min_acceptance); the posterior is generation {}",
                         g - 1
                     );
@@ -383,7 +383,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
     if rejected > 0 && !args.quiet {
-        eprintln!(
+        crate::note!(
             "relocant: warning: the scenario rejected {rejected} proposals (counted as not accepted), e.g. {}",
             first.unwrap_or_default()
         );
@@ -426,7 +426,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let calibrated = scenario::load(Source::File(&scenario_paths[0]), &val_sets)
         .map_err(|e| Failure::Runtime(format!("the calibrated scenario does not load: {e}")))?;
     if !args.quiet {
-        eprintln!(
+        crate::note!(
             "relocant: validating {} with {} replicates",
             scenario_paths.last().expect("a path").display(),
             params.validation.replicates
@@ -493,7 +493,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         print!("{}", t.to_markdown());
     }
     if !args.quiet {
-        eprintln!(
+        crate::note!(
             "relocant: wrote {} ({:.0} s)",
             out.display(),
             started.elapsed().as_secs_f64()

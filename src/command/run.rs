@@ -153,12 +153,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if !args.no_plots {
         let figures = out.join("figures");
         if let Err(e) = plot_run_dir(&out, &figures) {
-            eprintln!("relocant: warning: figures not drawn: {e}");
+            crate::note!("relocant: warning: figures not drawn: {e}");
         }
     }
     print_outcomes(sc, &runs);
     if !args.quiet {
-        eprintln!(
+        crate::note!(
             "relocant: wrote {} ({} replicates x {} days, {} agents, {:.1} s, {:.1} M agent-days/s)",
             out.display(),
             sc.replicates,

@@ -346,7 +346,7 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
     let path = dir.join("sensitivity.csv");
     output::write_file_atomically(&path, csv.as_bytes()).map_err(io_err(&path))?;
     print!("{summary}");
-    eprintln!("relocant: wrote {}", path.display());
+    crate::note!("relocant: wrote {}", path.display());
     if !args.no_plots {
         super::draw_figures(dir, crate::plot::plot_sensitivity);
     }

@@ -227,7 +227,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     if !args.no_plots {
         super::draw_figures(&out, crate::plot::plot_heatmaps);
     }
-    eprintln!(
+    crate::note!(
         "relocant: merged {} directories ({runs} runs) into {}",
         dirs.len(),
         out.display()

@@ -106,7 +106,7 @@ type Draw = fn(&Path, &Path, &PlotOptions) -> Result<Vec<PathBuf>, PlotError>;
 /// so a failure only warns.
 fn draw_figures(dir: &Path, draw: Draw) {
     if let Err(e) = draw(dir, &dir.join("figures"), &PlotOptions::default()) {
-        eprintln!("relocant: warning: figures not drawn: {e}");
+        crate::note!("relocant: warning: figures not drawn: {e}");
     }
 }
 

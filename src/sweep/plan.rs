@@ -343,7 +343,7 @@ fn check_param(spec: &Spec, q: &Param, fixed: &[String]) -> Vec<String> {
             let (l, c) = spec
                 .sources
                 .line_col(q.value_loc.src, q.value_loc.start as usize);
-            eprintln!(
+            crate::note!(
                 "{}:{l}:{c}: note: `{}` will take whole numbers only, because its `min` and `max` are integers; write them as floats (e.g. {:?}) for a continuous range",
                 spec.file.display(),
                 q.path,

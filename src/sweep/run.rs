@@ -169,7 +169,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         }) && dir.join("runs.csv").exists();
         if complete {
             if !args.quiet {
-                eprintln!("relocant: {} is already complete", dir.display());
+                crate::note!("relocant: {} is already complete", dir.display());
             }
             return Ok(());
         }
@@ -194,7 +194,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         }
         let cut = journal::recover(&journal_path, &scan).map_err(io_err(&journal_path))?;
         if cut > 0 && !args.quiet {
-            eprintln!(
+            crate::note!(
                 "relocant: dropped a torn journal record ({cut} bytes) left by an interruption"
             );
         }
@@ -236,7 +236,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     };
     manifest("running", 0.0)?;
     if !args.quiet && already > 0 {
-        eprintln!(
+        crate::note!(
             "relocant: resuming {}: {already} runs done, {} to go",
             dir.display(),
             todo.len()
@@ -315,7 +315,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         super::draw_figures(&dir, crate::plot::plot_heatmaps);
     }
     if !args.quiet {
-        eprintln!(
+        crate::note!(
             "relocant: wrote {} ({} runs, {} this time in {:.1} s: {:.1} runs/min on {threads} threads)",
             dir.display(),
             my_runs(plan.runs, shard).count(),
