@@ -322,6 +322,18 @@ fn set_malformed_assignment() {
 }
 
 #[test]
+fn set_key_with_thousands_of_parts_is_refused_instead_of_overflowing_the_stack() {
+    let deep = format!("{}=1", vec!["a"; 60_000].join("."));
+    bad_set(
+        "a very deep key",
+        &["--set", &deep],
+        &[
+            "--set:1:1: a --set key has at most 16 dotted parts (scenario keys have at most 4), this one has 60000",
+        ],
+    );
+}
+
+#[test]
 fn set_wrong_type_and_date_outside_run() {
     bad_set(
         "wrong type",

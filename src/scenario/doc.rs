@@ -255,6 +255,9 @@ fn located(loc: Option<Loc>, msg: String) -> Diagnostic {
     }
 }
 
+/// The most dotted parts a `--set` key may have.
+pub const MAX_KEY_DEPTH: usize = 16;
+
 /// Applies `dotted.key=value` to the tree. The value is read as TOML (so dates, numbers,
 /// booleans and quoted strings keep their type); anything TOML cannot read is a string.
 pub fn apply_set(
@@ -267,6 +270,17 @@ pub fn apply_set(
     let Some((path, raw)) = assignment.split_once('=') else {
         return Err(Diagnostic::at(whole, "expected `dotted.key=value`"));
     };
+    // A key deeper than any scenario key is a mistake; refusing it early also bounds the
+    // recursion that merging a patch into the tree does.
+    let depth = path.split('.').count();
+    if depth > MAX_KEY_DEPTH {
+        return Err(Diagnostic::at(
+            Loc::new(src, 0..path.len()),
+            format!(
+                "a --set key has at most {MAX_KEY_DEPTH} dotted parts (scenario keys have at most 4), this one has {depth}"
+            ),
+        ));
+    }
     // Byte spans of each key and of the value in the untrimmed text, for exact columns.
     let mut keys: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
     let mut offset = 0;
