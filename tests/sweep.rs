@@ -387,6 +387,48 @@ housing.search_prob_per_day = { min = 0.05, max = 0.3 }
 }
 
 #[test]
+fn a_journal_record_of_a_run_beyond_the_plan_is_refused_on_resume_instead_of_panicking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "grid", GRID);
+    let out = tmp.path().join("beyond");
+    ok(&sweep(&f, &out, &[]));
+    // A well-formed record (right length and hash) of run 999 of an 18-run sweep.
+    let text = String::from_utf8(read(&out.join("journal"))).unwrap();
+    let row = text
+        .lines()
+        .find_map(|l| l.strip_prefix('R'))
+        .and_then(|l| l.splitn(4, ' ').nth(3))
+        .expect("a run record");
+    let payload = format!("999{}", &row[row.find(',').unwrap()..]);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in payload.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let record = format!("R {} {hash:016x} {payload}\n", payload.len());
+    fs::write(out.join("journal"), format!("{text}{record}")).unwrap();
+    fs::remove_file(out.join("runs.csv")).unwrap();
+    let m = String::from_utf8(read(&out.join("manifest.json"))).unwrap();
+    fs::write(
+        out.join("manifest.json"),
+        m.replace("\"complete\"", "\"running\""),
+    )
+    .unwrap();
+    let o = sweep(&f, &out, &["--resume"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("records run 999, but this sweep has 18 runs"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_torn_journal_line_is_dropped_on_resume() {
     let tmp = tempfile::tempdir().unwrap();
     let f = sweep_file(tmp.path(), "grid", GRID);

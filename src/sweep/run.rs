@@ -198,10 +198,16 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
                 "relocant: dropped a torn journal record ({cut} bytes) left by an interruption"
             );
         }
+        if let Some(run) = beyond_the_plan(&scan, &plan) {
+            return Err(Failure::Input(format!(
+                "{} records run {run}, but this sweep has {} runs (0 to {}): the journal does not belong to it; choose another --out or pass --force to start again",
+                journal_path.display(),
+                plan.runs,
+                plan.runs - 1
+            )));
+        }
         for (run, _, _) in &scan.runs {
-            if *run < plan.runs {
-                done.set(*run);
-            }
+            done.set(*run);
         }
         columns = scan.columns;
         Journal::open(&journal_path).map_err(io_err(&journal_path))?
@@ -400,11 +406,27 @@ fn write_design(path: &Path, plan: &Plan) -> std::io::Result<()> {
     f.commit()
 }
 
+/// A run the journal records that the plan does not have: a well-formed journal of
+/// another sweep, or one edited by hand. Both the resume and the finishing step refuse it.
+fn beyond_the_plan(scan: &journal::Scan, plan: &Plan) -> Option<u64> {
+    scan.runs
+        .iter()
+        .map(|(run, _, _)| *run)
+        .find(|run| *run >= plan.runs)
+}
+
 /// Writes `runs.csv` (and, for a whole sweep, `points.csv`) from the journal.
 fn finish(dir: &Path, plan: &Plan, shard: Option<Shard>) -> Result<(), Failure> {
     let journal_path = dir.join("journal");
     let scan = journal::scan(&journal_path).map_err(io_err(&journal_path))?;
     let file = File::open(&journal_path).map_err(io_err(&journal_path))?;
+    if let Some(run) = beyond_the_plan(&scan, plan) {
+        return Err(Failure::Runtime(format!(
+            "{} records run {run}, beyond the sweep's {} runs",
+            journal_path.display(),
+            plan.runs
+        )));
+    }
     let mut index: Vec<(u64, u32)> = vec![(u64::MAX, 0); plan.runs as usize];
     for (run, off, len) in &scan.runs {
         let slot = &mut index[*run as usize];
