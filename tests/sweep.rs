@@ -217,6 +217,68 @@ fn shards_merge_into_the_single_machine_sweep_and_merge_names_missing_runs() {
     assert!(stderr(&o).contains("different sweep"), "{}", stderr(&o));
 }
 
+#[test]
+fn merge_rejects_a_shard_row_with_too_many_or_too_few_fields_and_creates_nothing_when_it_refuses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "grid", GRID);
+    let split = tmp.path().join("split");
+    for k in ["1/2", "2/2"] {
+        ok(&sweep(&f, &split, &["--shard", k]));
+    }
+    let shard = |k: u32| split.join(format!("shard-{k}-of-2"));
+    let runs = shard(2).join("runs.csv");
+    let good = String::from_utf8(read(&runs)).unwrap();
+    let merge = |out: &Path| {
+        relocant(&[
+            "merge",
+            shard(1).to_str().unwrap(),
+            shard(2).to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let mut lines: Vec<String> = good.lines().map(String::from).collect();
+    let header_fields = lines[0].split(',').count();
+    for (what, row) in [
+        ("an extra field", format!("{},9", lines[2])),
+        (
+            "a missing field",
+            lines[2][..lines[2].rfind(',').unwrap()].to_string(),
+        ),
+    ] {
+        let original = std::mem::replace(&mut lines[2], row);
+        fs::write(&runs, lines.join("\n") + "\n").unwrap();
+        let out = tmp.path().join("not").join("made");
+        let o = merge(&out);
+        assert_eq!(o.status.code(), Some(2), "{what}: {}", stderr(&o));
+        let expected = format!(
+            "{}:3: this row has {} fields, the header {header_fields}",
+            runs.display(),
+            if what == "an extra field" {
+                header_fields + 1
+            } else {
+                header_fields - 1
+            }
+        );
+        assert!(stderr(&o).contains(&expected), "{what}: {}", stderr(&o));
+        assert!(
+            !tmp.path().join("not").exists(),
+            "{what}: a refused merge made --out"
+        );
+        lines[2] = original;
+    }
+    // A refused merge for a missing shard makes nothing either.
+    let out = tmp.path().join("also").join("not");
+    let o = relocant(&[
+        "merge",
+        shard(1).to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!tmp.path().join("also").exists());
+}
+
 /// A small deterministic generator for the kill moments (reproducible "random" moments).
 struct Lcg(u64);
 impl Lcg {

@@ -92,8 +92,6 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
             )
         })?,
     };
-    fs::create_dir_all(&out).map_err(io_err(&out))?;
-
     // Index every row: (file, offset, length) by run.
     let mut files: Vec<File> = Vec::new();
     let mut index: Vec<(u32, u64, u32)> = vec![(u32::MAX, 0, 0); runs as usize];
@@ -107,6 +105,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         let mut line = String::new();
         let mut offset = r.read_line(&mut line).map_err(io_err(&path))? as u64;
         let this_header = line.trim_end().to_string();
+        let fields = this_header.split(',').count();
         let mut rows = 0u64;
         loop {
             line.clear();
@@ -115,6 +114,15 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
                 break;
             }
             let row = line.trim_end_matches('\n');
+            // runs.csv holds numbers only (no quoted cells), so commas count its fields.
+            let n_fields = row.split(',').count();
+            if n_fields != fields {
+                return Err(Failure::Input(format!(
+                    "{}:{}: this row has {n_fields} fields, the header {fields}",
+                    path.display(),
+                    rows + 2
+                )));
+            }
             let run: u64 = row
                 .split(',')
                 .next()
@@ -188,6 +196,8 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         return Err(Failure::Input(msg.join("\n")));
     }
     let header = header.unwrap_or_default();
+    // Only now that every shard checked out: nothing is created for a refused merge.
+    fs::create_dir_all(&out).map_err(io_err(&out))?;
     results::write(
         &out,
         &header,
