@@ -752,6 +752,77 @@ fn analyze_writes_morris_measures_of_a_sweep() {
     assert!(ms >= mu.abs() - 1e-12);
 }
 
+#[test]
+fn analyze_rejects_damaged_result_files_with_their_location_instead_of_panicking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = sweep_and_analyze(tmp.path(), "morris", MORRIS, &["--bootstrap", "5"]);
+    // Each case damages a copy of the finished sweep and expects exit 2 and a message.
+    let damage = |name: &str, file: &str, change: &dyn Fn(String) -> String, expected: &str| {
+        let dir = tmp.path().join(name);
+        fs::create_dir_all(&dir).unwrap();
+        for f in ["runs.csv", "design.csv", "manifest.json"] {
+            fs::copy(good.join(f), dir.join(f)).unwrap();
+        }
+        let text = String::from_utf8(read(&dir.join(file))).unwrap();
+        fs::write(dir.join(file), change(text)).unwrap();
+        let o = relocant(&["analyze", dir.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{name}: {}", stderr(&o));
+    };
+    let nth_line = |text: String, n: usize, f: &dyn Fn(&str) -> String| -> String {
+        text.lines()
+            .enumerate()
+            .map(|(i, l)| if i == n { f(l) } else { l.to_string() })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    };
+    damage(
+        "stray-quote",
+        "runs.csv",
+        &|t| {
+            nth_line(t, 3, &|l| {
+                format!("{}\"{}", &l[..l.len() - 2], &l[l.len() - 2..])
+            })
+        },
+        "runs.csv:4:",
+    );
+    damage(
+        "truncated-design",
+        "design.csv",
+        &|t| nth_line(t, 2, &|l| l[..l.rfind(',').unwrap()].to_string()),
+        "design.csv:3: this row has",
+    );
+    damage(
+        "shuffled-design",
+        "design.csv",
+        &|t| {
+            let mut lines: Vec<&str> = t.lines().collect();
+            lines.swap(1, 2);
+            lines.join("\n") + "\n"
+        },
+        "design.csv:2: expected design point 0 here",
+    );
+    damage(
+        "repeated-param",
+        "manifest.json",
+        &|t| {
+            let mut m: serde_json::Value = serde_json::from_str(&t).unwrap();
+            let first = m["params"][0].clone();
+            m["params"].as_array_mut().unwrap()[1] = first;
+            m.to_string()
+        },
+        "lists parameter `decisions.money` twice",
+    );
+    let o = relocant(&["analyze", good.to_str().unwrap(), "--bootstrap", "0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--bootstrap must be at least 1"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// Ishigami's function on [-π, π]^3, whose Sobol indices are known in closed form.
 fn ishigami(u: &[f64]) -> f64 {
     let x: Vec<f64> = u

@@ -204,17 +204,34 @@ fn point_means(
         .transpose()
         .map_err(io_err(&path))?
         .unwrap_or_default();
+    let fields = split_csv(&header).len();
+    if fields < 4 + k {
+        return Err(Failure::Input(format!(
+            "{}:1: the header has {fields} columns; a sweep of {k} parameters has at least {}",
+            path.display(),
+            4 + k
+        )));
+    }
     let names: Vec<String> = split_csv(&header).into_iter().skip(4 + k).collect();
     let mut sums = vec![vec![0.0; names.len()]; points];
     let mut counts = vec![0u32; points];
-    for line in lines {
+    for (i, line) in lines.enumerate() {
         let line = line.map_err(io_err(&path))?;
+        let at = format!("{}:{}", path.display(), i + 2);
         let f = split_csv(&line);
-        let p: usize = f[1].parse().ok().filter(|p| *p < points).ok_or_else(|| {
-            Failure::Input(format!("{}: bad point number `{}`", path.display(), f[1]))
-        })?;
+        if f.len() != fields {
+            return Err(Failure::Input(format!(
+                "{at}: this row has {} fields, the header {fields}",
+                f.len()
+            )));
+        }
+        let p: usize = f[1]
+            .parse()
+            .ok()
+            .filter(|p| *p < points)
+            .ok_or_else(|| Failure::Input(format!("{at}: bad point number `{}`", f[1])))?;
         for (s, x) in sums[p].iter_mut().zip(&f[4 + k..]) {
-            *s += x.parse::<f64>().unwrap_or(f64::NAN);
+            *s += number(x, &at)?;
         }
         counts[p] += 1;
     }
@@ -232,20 +249,49 @@ fn point_means(
     Ok((names, sums))
 }
 
-/// Unit coordinates of every design point, from `design.csv`.
+/// A finite number from a cell of a result file, or a located error.
+fn number(cell: &str, at: &str) -> Result<f64, Failure> {
+    cell.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| Failure::Input(format!("{at}: `{cell}` is not a number")))
+}
+
+/// Unit coordinates of every design point, from `design.csv` (`point`, the k values, the k
+/// unit coordinates): one row per point, in point order.
 fn unit_points(dir: &Path, k: usize) -> Result<Vec<Vec<f64>>, Failure> {
     let path = dir.join("design.csv");
     let f = File::open(&path).map_err(io_err(&path))?;
     let mut out = Vec::new();
-    for line in BufReader::new(f).lines().skip(1) {
+    for (i, line) in BufReader::new(f).lines().skip(1).enumerate() {
         let line = line.map_err(io_err(&path))?;
+        let at = format!("{}:{}", path.display(), i + 2);
         let f = split_csv(&line);
-        out.push(
-            f[1 + k..]
-                .iter()
-                .map(|x| x.parse().unwrap_or(f64::NAN))
-                .collect(),
-        );
+        if f.len() != 1 + 2 * k {
+            return Err(Failure::Input(format!(
+                "{at}: this row has {} fields; a design of {k} parameters has {}",
+                f.len(),
+                1 + 2 * k
+            )));
+        }
+        if f[0].trim() != i.to_string() {
+            return Err(Failure::Input(format!(
+                "{at}: expected design point {i} here, found `{}` (rows must be in point order)",
+                f[0]
+            )));
+        }
+        let mut unit = Vec::with_capacity(k);
+        for x in &f[1 + k..] {
+            let u = number(x, &at)?;
+            if !(0.0..=1.0).contains(&u) {
+                return Err(Failure::Input(format!(
+                    "{at}: unit coordinate {u} is outside [0, 1]"
+                )));
+            }
+            unit.push(u);
+        }
+        out.push(unit);
     }
     Ok(out)
 }
@@ -277,6 +323,21 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
         })
         .unwrap_or_default();
     let k = params.len();
+    if let Some(p) = params
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| params[..i].contains(p).then_some(p))
+    {
+        return Err(Failure::Input(format!(
+            "{}: manifest.json lists parameter `{p}` twice",
+            dir.display()
+        )));
+    }
+    if args.bootstrap == 0 {
+        return Err(Failure::Input(
+            "--bootstrap must be at least 1 (resamples for the intervals)".into(),
+        ));
+    }
     let points = m["points"].as_u64().unwrap_or(0) as usize;
     let seed = m["seed"].as_u64().unwrap_or(0);
     let design = m["design"].as_str().unwrap_or("");
