@@ -299,3 +299,55 @@ fn a_full_stdout_is_a_failure_not_a_panic() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn two_runs_into_the_same_new_directory_do_not_both_succeed_and_nothing_is_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    for round in 0..3 {
+        let out = tmp.path().join(format!("same-{round}"));
+        let start = || {
+            Command::new(env!("CARGO_BIN_EXE_relocant"))
+                .args([
+                    "run",
+                    "--replicates",
+                    "2",
+                    "--set",
+                    "arrivals.persons_per_agent=300",
+                    "--quiet",
+                    "--no-plots",
+                    "--out",
+                    out.to_str().unwrap(),
+                ])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("starts")
+        };
+        let (a, b) = (start(), start());
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        let won = [&a, &b].iter().filter(|o| o.status.success()).count();
+        assert_eq!(
+            won, 1,
+            "round {round}: exactly one run may write the directory"
+        );
+        let lost = if a.status.success() { &b } else { &a };
+        assert!(
+            String::from_utf8_lossy(&lost.stderr).contains("already exists"),
+            "{}",
+            String::from_utf8_lossy(&lost.stderr)
+        );
+        assert!(out.join("daily.csv").exists() && out.join("manifest.json").exists());
+        let leftovers = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".tmp-")
+            })
+            .count();
+        assert_eq!(leftovers, 0, "no temporary left behind");
+    }
+}

@@ -219,7 +219,8 @@ fn print_outcomes(sc: &scenario::Scenario, runs: &[engine::RunResult]) {
 /// Draws a new run's figures into `out` atomically, so `figures/` appears whole or not at
 /// all.
 fn plot_run_dir(dir: &Path, out: &Path) -> Result<(), String> {
-    output::create_dir_atomically(out, |tmp| {
+    // A new run's figures, or a redraw that replaces them.
+    output::create_dir_atomically(out, true, |tmp| {
         plot::plot_run(dir, tmp, &PlotOptions::default())
             .map(drop)
             .map_err(std::io::Error::other)

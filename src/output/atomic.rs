@@ -105,15 +105,38 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Makes the directory `dir` atomically: `fill` writes its contents into a fresh temporary
-/// sibling, which is then renamed to `dir`. An existing `dir` is replaced (callers decide
-/// beforehand whether it may be). On failure the temporary is removed and `dir` is as it was.
+/// sibling, which is then renamed to `dir`. An existing `dir` is replaced only if `replace`;
+/// otherwise a `dir` that appeared meanwhile (another process writing the same place) wins
+/// and this call fails with `AlreadyExists`: the final rename onto a directory that is not
+/// empty fails, so of two writers exactly one succeeds. On failure the temporary is removed
+/// and `dir` is as it was.
 pub fn create_dir_atomically(
     dir: &Path,
+    replace: bool,
     fill: impl FnOnce(&Path) -> io::Result<()>,
 ) -> io::Result<()> {
     let tmp = temporary(dir);
     fs::create_dir(&tmp)?;
+    let taken = || {
+        io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "{} already exists (written meanwhile by another command); choose another --out or pass --force to replace it",
+                dir.display()
+            ),
+        )
+    };
     let result = fill(&tmp).and_then(|()| {
+        if !replace {
+            if dir.exists() {
+                return Err(taken());
+            }
+            return fs::rename(&tmp, dir).map_err(|e| match e.raw_os_error() {
+                // ENOTEMPTY, EEXIST: another writer's directory is there now.
+                Some(39) | Some(17) => taken(),
+                _ => e,
+            });
+        }
         if dir.exists() {
             let old = temporary(dir);
             fs::rename(dir, &old)?;
@@ -185,11 +208,37 @@ mod tests {
         assert_eq!(fs::read(&p).unwrap(), b"old");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
-        let err = create_dir_atomically(&dir.path().join("d"), |tmp| {
+        let err = create_dir_atomically(&dir.path().join("d"), false, |tmp| {
             fs::write(tmp.join("x"), "x")?;
             Err(io::Error::other("no"))
         });
         assert!(err.is_err());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_directory_written_meanwhile_by_another_command_wins_and_is_kept() {
+        // While this writer fills its temporary, another one puts `d` in place (the race of
+        // two `relocant run --out d`): without `replace` this writer must fail and leave the
+        // other's directory as it is.
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("d");
+        let err = create_dir_atomically(&d, false, |tmp| {
+            fs::write(tmp.join("mine"), "mine")?;
+            fs::create_dir(&d)?;
+            fs::write(d.join("theirs"), "theirs")
+        })
+        .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read_to_string(d.join("theirs")).unwrap(), "theirs");
+        assert!(!d.join("mine").exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary left"
+        );
+        // With `replace`, the new directory replaces the old one whole.
+        create_dir_atomically(&d, true, |tmp| fs::write(tmp.join("mine"), "mine")).unwrap();
+        assert!(d.join("mine").exists() && !d.join("theirs").exists());
     }
 }

@@ -52,7 +52,7 @@ pub fn write_dir_atomically(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "run".into());
     remove_abandoned_temporaries(parent, &name);
-    create_dir_atomically(dir, |tmp| {
+    create_dir_atomically(dir, force, |tmp| {
         for (file, bytes) in files {
             if let Some(dir) = Path::new(file).parent() {
                 fs::create_dir_all(tmp.join(dir))?;
