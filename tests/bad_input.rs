@@ -619,3 +619,93 @@ fn problems_are_listed_in_file_order() {
         "not in file order: {lines:?}"
     );
 }
+
+#[test]
+fn a_population_beyond_what_can_be_simulated_is_refused_before_allocating() {
+    // 1e300 persons used to panic with a capacity overflow; 4e9 to abort on allocation.
+    let o = relocant(&[
+        "run",
+        "--set",
+        "arrivals.anchors.tail_2024.cumulative=1e300",
+        "--out",
+        "/nonexistent/never",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1.000e300 agents"));
+    let tmp = tempfile::tempdir().unwrap();
+    let huge = tmp.path().join("huge.toml");
+    std::fs::write(
+        &huge,
+        "base = \"baseline.toml\"\n[arrivals.anchors.tail_2024]\ndate = 2024-12-31\ncumulative = 4e9\n",
+    )
+    .unwrap();
+    let o = relocant(&["check", huge.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "check refuses it too");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("this run needs about") && err.contains("GiB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn replicates_whose_results_exceed_the_memory_limit_are_refused_with_the_estimate() {
+    let o = relocant(&[
+        "run",
+        "--replicates",
+        "100000",
+        "--set",
+        "arrivals.persons_per_agent=1000",
+        "--max-memory",
+        "1",
+        "--out",
+        "/nonexistent/never",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("100000 replicates' daily results") && err.contains("allowed by --max-memory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_base_that_is_not_a_regular_file_is_refused_instead_of_read_forever() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("fifo.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    for base in ["/dev/zero", fifo.to_str().unwrap()] {
+        let s = tmp.path().join("s.toml");
+        std::fs::write(&s, format!("base = \"{base}\"\n")).unwrap();
+        let o = relocant(&["check", s.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{base}");
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(
+            err.contains("s.toml:1:8: cannot read scenario") && err.contains("not a regular file"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn base_baseline_toml_outside_scenarios_is_the_built_in_baseline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = tmp.path().join("mine.toml");
+    std::fs::write(&s, "base = \"baseline.toml\"\nname = \"mine\"\n").unwrap();
+    let o = relocant(&["check", s.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // A file of that name beside the scenario is still the one read.
+    std::fs::write(
+        tmp.path().join("baseline.toml"),
+        "seed = \"not a number\"\n",
+    )
+    .unwrap();
+    let o = relocant(&["check", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+}

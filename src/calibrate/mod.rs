@@ -104,6 +104,12 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let loaded = args.input.load()?;
     let targets = Targets::read(&args.targets)?;
     targets.check_run(&loaded.scenario)?;
+    crate::command::memory::check_run(
+        &loaded.scenario,
+        loaded.scenario.replicates,
+        args.jobs,
+        args.input.max_memory,
+    )?;
     let out = args.out.clone().unwrap_or_else(|| {
         Path::new("output")
             .join("validation")

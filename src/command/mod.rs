@@ -7,6 +7,7 @@
 //! this module and never `cli`, so the parser sits on top and nothing depends on it.
 
 pub mod figures;
+pub mod memory;
 pub mod run;
 
 use std::path::{Path, PathBuf};
@@ -44,6 +45,10 @@ pub struct ScenarioArgs {
     /// Override any scenario key, e.g. --set policy.border_run_ban.date=2023-06-01 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
+    /// Memory a run may use, in GiB [default: what the machine has available]; a run
+    /// estimated to need more is refused before it starts.
+    #[arg(long, value_name = "GIB")]
+    pub max_memory: Option<f64>,
 }
 
 impl ScenarioArgs {

@@ -41,7 +41,12 @@ pub struct RunArgs {
 pub fn check(paths: &[PathBuf]) -> Result<(), Failure> {
     let mut errors = Vec::new();
     for p in paths {
-        match load(Some(p), &[]) {
+        let checked = load(Some(p), &[]).and_then(|l| {
+            super::memory::check_run(&l.scenario, l.scenario.replicates, 0, None)
+                .map_err(|e| Failure::Input(format!("{}: {e}", p.display())))?;
+            Ok(l)
+        });
+        match checked {
             Ok(l) => println!(
                 "{}: ok ({} days, {} replicates)",
                 p.display(),
@@ -66,6 +71,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&sc.name));
     output::check_writable(&out, args.force).map_err(|e| Failure::Input(e.to_string()))?;
+    super::memory::check_run(sc, sc.replicates, args.jobs, args.input.max_memory)?;
 
     let started = Instant::now();
     let progress = Progress::new(

@@ -50,6 +50,13 @@ pub fn cumulative_arrivals(sc: &Scenario) -> Vec<f64> {
     cum
 }
 
+/// The number of agents a run draws (cumulative arrivals / persons per agent), computed
+/// without drawing them.
+pub fn agents_needed(sc: &Scenario) -> f64 {
+    let total = cumulative_arrivals(sc).last().copied().unwrap_or(0.0);
+    (total / f64::from(sc.arrivals.persons_per_agent)).floor()
+}
+
 /// Arrival day of each agent, in arrival order.
 pub fn arrival_days(sc: &Scenario) -> Vec<u16> {
     let cum = cumulative_arrivals(sc);

@@ -184,6 +184,12 @@ pub fn merge(under: &mut Node, over: Node) {
     }
 }
 
+/// The largest scenario file read (bytes): far above any real scenario.
+pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A `base` of this name with no such file beside the scenario is the built-in baseline.
+pub const BUILTIN_BASE_NAME: &str = "baseline.toml";
+
 /// Loads a scenario file and, recursively, the files it names as `base` (paths relative to
 /// the file that names them). Returns the merged tree of the chain, most basic first, with
 /// `base` keys removed. Detects missing files and loops.
@@ -208,7 +214,21 @@ fn load_rec(
         let msg = format!("`base` forms a loop: {}", cycle.join(" -> "));
         return Err(vec![located(named_at, msg)]);
     }
-    let text = match std::fs::read_to_string(path) {
+    // Only regular files of a bounded size: `/dev/zero` would be read forever and a FIFO
+    // would block forever.
+    let readable = std::fs::metadata(path).and_then(|m| {
+        if !m.is_file() {
+            Err(std::io::Error::other("not a regular file"))
+        } else if m.len() > MAX_SCENARIO_BYTES {
+            Err(std::io::Error::other(format!(
+                "{} bytes, more than a scenario may have ({MAX_SCENARIO_BYTES})",
+                m.len()
+            )))
+        } else {
+            Ok(())
+        }
+    });
+    let text = match readable.and_then(|()| std::fs::read_to_string(path)) {
         Ok(t) => t,
         Err(e) => {
             let msg = format!("cannot read scenario `{}`: {e}", path.display());
@@ -232,7 +252,17 @@ fn load_rec(
             ..
         }) => {
             let dir = path.parent().unwrap_or(Path::new("."));
-            let mut merged = load_rec(sources, &dir.join(&rel), Some(loc), chain)?;
+            let beside = dir.join(&rel);
+            // `base = "baseline.toml"` with no such file beside the scenario means the
+            // built-in baseline, which lies under every scenario already.
+            let mut merged = if rel == BUILTIN_BASE_NAME && !beside.exists() {
+                Node {
+                    loc,
+                    value: Value::Table(Table::new()),
+                }
+            } else {
+                load_rec(sources, &beside, Some(loc), chain)?
+            };
             merge(&mut merged, node);
             Ok(merged)
         }
