@@ -504,8 +504,8 @@ fn check_file_that_is_not_utf8() {
     assert_bad_input(
         "not UTF-8",
         &out,
-        &Expected::parse(&["cannot read scenario `latin1.toml`"]),
-        false,
+        &Expected::parse(&["latin1.toml:1:14: not valid UTF-8"]),
+        true,
     );
 }
 
@@ -708,4 +708,32 @@ fn base_baseline_toml_outside_scenarios_is_the_built_in_baseline() {
     .unwrap();
     let o = relocant(&["check", s.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_utf8_is_located_at_its_first_bad_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = tmp.path().join("bad8.toml");
+    std::fs::write(&s, b"name = \"x\"\nseed = 1 # caf\xe9\n").unwrap();
+    let o = relocant(&["check", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("bad8.toml:2:15: not valid UTF-8"), "{err}");
+}
+
+#[test]
+fn a_name_too_long_or_with_a_control_character_is_refused_at_check_time() {
+    let long = format!("name={}", "a".repeat(300));
+    for (what, set) in [
+        ("300 bytes", long.as_str()),
+        ("a NUL", "name=\"a\\u0000b\""),
+    ] {
+        let o = relocant(&["run", "--set", set, "--out", "/nonexistent/never"]);
+        assert_eq!(o.status.code(), Some(2), "{what}");
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(
+            err.contains("--set:1:6: `name` must be at most 200 bytes without control characters"),
+            "{what}: {err}"
+        );
+    }
 }

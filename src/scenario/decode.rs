@@ -8,6 +8,10 @@ use super::read::{Problems, Reader};
 use crate::calendar::Date;
 use crate::model::params::*;
 
+/// The longest scenario `name` (bytes): it names the output directory and its temporary
+/// (`.NAME.tmp-PID-N`), which must fit a file system's 255-byte names.
+pub const MAX_NAME_BYTES: usize = 200;
+
 pub fn decode(root: &Node) -> Result<Scenario, Vec<Diagnostic>> {
     let problems = Problems::default();
     let r = Reader::root(root, &problems);
@@ -47,6 +51,11 @@ fn decode_root(r: &Reader<'_>) -> Scenario {
     let name = r.string("name");
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         p.push(r.loc_of("name"), "`name` must be a non-empty name without path separators (it names the output directory)");
+    } else if name.len() > MAX_NAME_BYTES || name.chars().any(char::is_control) {
+        p.push(
+            r.loc_of("name"),
+            format!("`name` must be at most {MAX_NAME_BYTES} bytes without control characters (it names the output directory)"),
+        );
     }
     let seed = r.int("seed", 0, i64::MAX) as u64;
     let fallback = (Date::new(2022, 9, 21).expect("valid"), r.loc);

@@ -228,11 +228,26 @@ fn load_rec(
             Ok(())
         }
     });
-    let text = match readable.and_then(|()| std::fs::read_to_string(path)) {
-        Ok(t) => t,
+    let bytes = match readable.and_then(|()| std::fs::read(path)) {
+        Ok(b) => b,
         Err(e) => {
             let msg = format!("cannot read scenario `{}`: {e}", path.display());
             return Err(vec![located(named_at, msg)]);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            // Locate the first bad byte: line and column (in characters) before it.
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let before = std::str::from_utf8(good).unwrap_or("");
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let msg = format!(
+                "{}:{line}:{col}: not valid UTF-8 (a scenario is UTF-8 text)",
+                path.display()
+            );
+            return Err(vec![Diagnostic::bare(msg)]);
         }
     };
     let src = sources.add(path.display().to_string(), text);
