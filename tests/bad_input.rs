@@ -737,3 +737,30 @@ fn a_name_too_long_or_with_a_control_character_is_refused_at_check_time() {
         );
     }
 }
+
+#[test]
+fn out_of_range_jobs_replicates_and_seed_name_their_option() {
+    for (args, expected) in [
+        (
+            vec!["run", "--jobs", "20000"],
+            "'--jobs <JOBS>': 20000 is not in 0..=1024",
+        ),
+        (
+            vec!["run", "--replicates", "0"],
+            "'--replicates <REPLICATES>': 0 is not in 1..=100000",
+        ),
+        (
+            vec!["run", "--seed", "18446744073709551615"],
+            "'--seed <SEED>': 18446744073709551615 is not in 0..=9223372036854775807",
+        ),
+        (
+            vec!["sweep", "x.toml", "--jobs", "5000"],
+            "'--jobs <JOBS>': 5000 is not in 0..=1024",
+        ),
+    ] {
+        let o = relocant(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}

@@ -47,7 +47,7 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::command::jobs_parser())]
     pub jobs: usize,
     /// No progress output.
     #[arg(long)]
@@ -83,7 +83,7 @@ pub struct CalibrateArgs {
     #[arg(long, conflicts_with = "resume")]
     pub force: bool,
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::command::jobs_parser())]
     pub jobs: usize,
     /// Calibration seed (overrides `abc.seed` in the params file).
     #[arg(long)]

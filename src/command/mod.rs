@@ -31,16 +31,25 @@ impl From<ScenarioErrors> for Failure {
     }
 }
 
+/// The most worker threads `--jobs` may ask for: far more than any machine's cores, and
+/// few enough to start at once (20,000 threads took minutes).
+pub const MAX_JOBS: u64 = 1024;
+
+/// The parser of every `--jobs` option: 0 (all cores) to [`MAX_JOBS`].
+pub fn jobs_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_JOBS)
+}
+
 /// The scenario a command runs: a file, or the built-in baseline, with overrides.
 #[derive(clap::Args, Debug)]
 pub struct ScenarioArgs {
     /// Scenario file [default: the built-in historical baseline].
     pub scenario: Option<PathBuf>,
-    /// Number of replicates (overrides the scenario's `replicates`).
-    #[arg(long)]
+    /// Number of replicates (overrides the scenario's `replicates`; 1 to 100000).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub replicates: Option<u32>,
-    /// Master seed (overrides the scenario's `seed`).
-    #[arg(long)]
+    /// Master seed (overrides the scenario's `seed`; 0 to 2^63 − 1).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Override any scenario key, e.g. --set policy.border_run_ban.date=2023-06-01 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]

@@ -21,7 +21,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::command::jobs_parser())]
     pub jobs: usize,
     /// No progress output.
     #[arg(long)]

@@ -38,7 +38,7 @@ pub struct SweepArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::command::jobs_parser())]
     pub jobs: usize,
     /// Finish a sweep that was interrupted (runs already done are not run again); starts it
     /// if the directory holds none.
