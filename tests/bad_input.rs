@@ -393,8 +393,8 @@ fn replicates_flag_zero() {
     assert_run_fails_cleanly(
         "--replicates 0",
         &["--replicates", "0"],
-        &Expected::parse(&["`replicates` must be a whole number in [1, 100000], found 0"]),
-        true,
+        &Expected::parse(&["'--replicates <REPLICATES>': 0 is not in 1..=100000"]),
+        false,
     );
 }
 
