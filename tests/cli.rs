@@ -351,3 +351,70 @@ fn two_runs_into_the_same_new_directory_do_not_both_succeed_and_nothing_is_lost(
         assert_eq!(leftovers, 0, "no temporary left behind");
     }
 }
+
+#[test]
+fn a_run_killed_while_drawing_its_figures_leaves_no_visible_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_relocant"))
+        .args([
+            "run",
+            "--replicates",
+            "2",
+            "--set",
+            "arrivals.persons_per_agent=200",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    // Wait (up to two minutes: only a stuck run takes that long) until the figures are
+    // being drawn in the run's temporary directory, then kill the run.
+    let drawing = || {
+        std::fs::read_dir(tmp.path()).unwrap().any(|e| {
+            let e = e.unwrap();
+            e.file_name().to_string_lossy().starts_with(".r.tmp-")
+                && e.path().join("figures").exists()
+        })
+    };
+    let started = std::time::Instant::now();
+    while !drawing() && child.try_wait().unwrap().is_none() {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the run never drew its figures"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let status = child.wait().unwrap();
+    if status.success() {
+        // It finished before the kill landed: then it is whole.
+        assert!(out.join("figures/outcomes.pdf").exists());
+        return;
+    }
+    assert!(!out.exists(), "a killed run left a visible directory");
+    // A plain rerun is not refused, and it clears the abandoned temporary.
+    let o = Command::new(env!("CARGO_BIN_EXE_relocant"))
+        .args([
+            "run",
+            "--replicates",
+            "1",
+            "--set",
+            "arrivals.persons_per_agent=400",
+            "--quiet",
+        ])
+        .args(["--out", out.to_str().unwrap()])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("figures/outcomes.pdf").exists());
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["r"]);
+}

@@ -154,14 +154,17 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             output::csv::edges(edges).into_bytes(),
         ));
     }
-    output::write_dir_atomically(&out, &files, args.force)
-        .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
-    if !args.no_plots {
-        let figures = out.join("figures");
-        if let Err(e) = plot_run_dir(&out, &figures) {
-            crate::note!("relocant: warning: figures not drawn: {e}");
+    // The figures are drawn from the written CSV files inside the temporary directory, so
+    // the run directory appears with its figures or not at all.
+    output::write_dir_atomically_then(&out, &files, args.force, |tmp| {
+        if args.no_plots {
+            return Ok(());
         }
-    }
+        plot::plot_run(tmp, &tmp.join("figures"), &PlotOptions::default())
+            .map(drop)
+            .map_err(|e| std::io::Error::other(format!("figures not drawn: {e}")))
+    })
+    .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
     print_outcomes(sc, &runs);
     if !args.quiet {
         crate::note!(
@@ -220,16 +223,4 @@ fn print_outcomes(sc: &scenario::Scenario, runs: &[engine::RunResult]) {
             format!("[{:.1}%, {:.1}%]", 100.0 * s.q05, 100.0 * s.q95)
         );
     }
-}
-
-/// Draws a new run's figures into `out` atomically, so `figures/` appears whole or not at
-/// all.
-fn plot_run_dir(dir: &Path, out: &Path) -> Result<(), String> {
-    // A new run's figures, or a redraw that replaces them.
-    output::create_dir_atomically(out, true, |tmp| {
-        plot::plot_run(dir, tmp, &PlotOptions::default())
-            .map(drop)
-            .map_err(std::io::Error::other)
-    })
-    .map_err(|e| e.to_string())
 }

@@ -41,6 +41,18 @@ pub fn write_dir_atomically(
     files: &[(String, Vec<u8>)],
     force: bool,
 ) -> io::Result<()> {
+    write_dir_atomically_then(dir, files, force, |_| Ok(()))
+}
+
+/// Writes `files` as the directory `dir`, then lets `then` add what is made from them (a
+/// run's figures, drawn from its CSV files) in the same temporary, so `dir` appears with
+/// all of it or not at all.
+pub fn write_dir_atomically_then(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    force: bool,
+    then: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<()> {
     check_writable(dir, force)?;
     let parent = dir
         .parent()
@@ -61,6 +73,6 @@ pub fn write_dir_atomically(
             f.write_all(bytes)?;
             f.sync_all()?;
         }
-        Ok(())
+        then(tmp)
     })
 }
