@@ -764,3 +764,22 @@ fn out_of_range_jobs_replicates_and_seed_name_their_option() {
         assert!(err.contains(expected), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_space_instead_of_equals_in_set_gets_a_hint_not_a_missing_scenario() {
+    let o = relocant(&[
+        "run",
+        "--set",
+        "legal.iin_prob_per_day",
+        "0.3",
+        "--out",
+        "/nonexistent/x",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("did you mean --set legal.iin_prob_per_day=0.3?")
+            && !err.contains("cannot read scenario"),
+        "{err}"
+    );
+}

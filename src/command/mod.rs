@@ -64,6 +64,16 @@ impl ScenarioArgs {
     /// Loads and validates the scenario; `--replicates` and `--seed` become overrides, so
     /// the resolved scenario records them.
     pub fn load(&self) -> Result<Loaded, Failure> {
+        // `--set key 100` (a space for `=`) makes `100` the scenario file: say so.
+        if let (Some(key), Some(file)) = (
+            self.sets.iter().find(|s| !s.contains('=')),
+            self.scenario.as_deref().filter(|p| !p.exists()),
+        ) {
+            return Err(Failure::Input(format!(
+                "--set {key}: expected `dotted.key=value`; did you mean --set {key}={}?",
+                file.display()
+            )));
+        }
         let mut sets = self.sets.clone();
         if let Some(r) = self.replicates {
             sets.push(format!("replicates={r}"));
