@@ -990,3 +990,18 @@ fn gallery_of_run_dirs() {
     let (latex, markdown) = outcome_tables(&dirs).unwrap();
     eprintln!("{latex}\n{markdown}");
 }
+
+#[test]
+fn plot_on_a_folder_that_is_not_a_run_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_relocant"))
+        .args(["plot", tmp.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("is not a relocant run directory: it has none of daily.csv, runs.csv"),
+        "{err}"
+    );
+}

@@ -32,6 +32,17 @@ pub fn plot(
         },
         title,
     };
+    // A folder that is neither a run nor a sweep directory is named as such, rather than
+    // reported by the first file it lacks.
+    if let Some(d) = dirs
+        .iter()
+        .find(|d| !d.join("daily.csv").exists() && !d.join("runs.csv").exists())
+    {
+        return Err(Failure::Input(format!(
+            "relocant: {} is not a relocant run directory: it has none of daily.csv, runs.csv",
+            d.display()
+        )));
+    }
     let sweeps = dirs.iter().filter(|d| plot::is_sweep_dir(d)).count();
     let written = if sweeps > 0 {
         if sweeps < dirs.len() {
