@@ -381,6 +381,7 @@ fn bad_unfinished_or_partial_sweep_directories_are_errors_not_panics() {
     // A run directory and a sweep directory cannot be plotted together.
     let run = tmp.path().join("run");
     fs::create_dir_all(&run).unwrap();
+    fs::write(run.join("daily.csv"), "replicate,day,date\n").unwrap();
     let o = relocant(&["plot", good.to_str().unwrap(), run.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not both"), "{}", stderr(&o));
