@@ -31,6 +31,10 @@ pub struct HousingParams {
     /// How precarious each kind of housing feels (`Housing` order), 0 (stable) to 1
     /// (nowhere to sleep): the housing factor of wellbeing and decisions.
     pub precarity: [f64; 7],
+    /// Daily chance that a stay at a friend's ends (the host's patience and space), 1/day.
+    pub guest_leave_prob_per_day: f64,
+    /// Daily chance that a stay with a local host ends, 1/day.
+    pub host_leave_prob_per_day: f64,
 }
 
 impl HousingParams {
@@ -59,6 +63,8 @@ impl HousingParams {
                 t.finish();
                 v
             },
+            guest_leave_prob_per_day: r.prob("guest_leave_prob_per_day"),
+            host_leave_prob_per_day: r.prob("host_leave_prob_per_day"),
         }
     }
 }
@@ -83,12 +89,18 @@ impl Sim<'_> {
                 }
             }
             Housing::Friends => {
-                // Every week: is the friend still here and still renting?
+                // Every week: is the friend still here and still renting? Every day: the
+                // host's patience and space may run out (a rent-free stay does not last).
                 let host_ok =
                     m.host != NONE && self.can_host(&self.agents[m.host as usize], m.city);
-                if (u32::from(t) + id).is_multiple_of(7) && !host_ok {
+                if ((u32::from(t) + id).is_multiple_of(7) && !host_ok)
+                    || self.chance(h.guest_leave_prob_per_day as f32)
+                {
                     self.move_house(m, Housing::Hotel, t);
                 }
+            }
+            Housing::LocalHost if self.chance(h.host_leave_prob_per_day as f32) => {
+                self.move_house(m, Housing::Hotel, t);
             }
             Housing::Shelter if t.saturating_sub(m.housing_since) as u32 >= h.shelter_max_days => {
                 self.world.cities[city].shelter_used -= 1;
@@ -468,5 +480,38 @@ mod tests {
             tie(&sim, 1, 2).map(|t| t.strength),
             Some(sc.ties.strength_flatmate)
         );
+    }
+}
+
+#[cfg(test)]
+mod stay_tests {
+    use super::super::agents::Housing;
+    use super::super::testkit::{days, migrant, scenario, share, today, with, world};
+
+    #[test]
+    fn rent_free_stays_end_at_their_daily_rates() {
+        let sc = scenario(&[
+            "housing.guest_leave_prob_per_day=0.2",
+            "housing.host_leave_prob_per_day=0.05",
+        ]);
+        // A guest at a friend who still rents in the same city, on a day that is not its
+        // weekly check (so only patience can end the stay), and a migrant with a local host.
+        let stay_ends = |housing: Housing| {
+            share(4000, |seed| {
+                let mut guest = migrant();
+                (guest.housing, guest.host) = (housing, 1);
+                let mut sim = world(&sc, vec![guest, migrant()], seed);
+                sim.agents[1].guests = 1;
+                let t = days::EARLY + 1; // (t + 0) is not a multiple of 7
+                assert!(!u32::from(t).is_multiple_of(7));
+                let day = today(&mut sim, t);
+                with(&mut sim, 0, |s, m| s.housing(m, 0, &day, 0.0));
+                sim.agents[0].housing != housing
+            })
+        };
+        let friends = stay_ends(Housing::Friends);
+        let host = stay_ends(Housing::LocalHost);
+        assert!((friends - 0.2).abs() < 0.03, "friends {friends}");
+        assert!((host - 0.05).abs() < 0.02, "host {host}");
     }
 }
