@@ -677,6 +677,46 @@ policy.border_run_ban.date = [2023-01-27, 2023-06-01]
 }
 
 #[test]
+fn a_typo_in_a_leading_part_of_a_sweep_parameter_key_is_located_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (key, unknown) in [
+        (
+            "tis.decay_per_week",
+            "unknown key `tis`; did you mean `ties`?",
+        ),
+        (
+            "policy.order_run_ban.date",
+            "unknown key `policy.order_run_ban`",
+        ),
+    ] {
+        let value = if key.ends_with("date") {
+            "{ values = [2023-02-01, 2023-03-01] }"
+        } else {
+            "{ values = [0.01, 0.02] }"
+        };
+        let f = sweep_file(
+            tmp.path(),
+            "typo",
+            &format!(
+                "seed = 3\nreplicates = 1\ndesign = \"grid\"\n[set]\narrivals.persons_per_agent = 400\n[params]\n{key} = {value}\n"
+            ),
+        );
+        let o = sweep(&f, &tmp.path().join("never"), &[]);
+        assert_eq!(o.status.code(), Some(2), "{key}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("typo.toml:8:") && err.contains(unknown),
+            "{key}: {err}"
+        );
+        assert!(
+            !err.contains("design point"),
+            "{key}: no per-point messages: {err}"
+        );
+        assert!(!tmp.path().join("never").exists());
+    }
+}
+
+#[test]
 fn shipped_sweep_files_are_valid() {
     let dir = root().join("scenarios/sweeps");
     let mut n = 0;

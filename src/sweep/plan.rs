@@ -316,7 +316,10 @@ fn check_param(spec: &Spec, q: &Param, fixed: &[String]) -> Vec<String> {
             // announcement); such clashes are found on the design points themselves.
             let own = format!("`{}", q.path);
             for line in e.lines.iter().filter(|l| {
-                l.starts_with("--set:") && (l.contains(&own) || l.contains("is not a dotted key"))
+                l.starts_with("--set:")
+                    && (l.contains(&own)
+                        || l.contains("is not a dotted key")
+                        || unknown_part_of(l, &q.path))
             }) {
                 out.push(locate(
                     spec,
@@ -352,6 +355,17 @@ fn check_param(spec: &Spec, q: &Param, fixed: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether `line` says that a leading part of `path` is an unknown key (`tis` of
+/// `tis.decay_per_week`, `policy.order_run_ban` of `policy.order_run_ban.date`): a typo
+/// anywhere in the key is the parameter's own problem.
+fn unknown_part_of(line: &str, path: &str) -> bool {
+    let Some(rest) = line.split_once("unknown key `").map(|(_, r)| r) else {
+        return false;
+    };
+    let key = rest.split('`').next().unwrap_or("");
+    !key.is_empty() && (path == key || path.starts_with(&format!("{key}.")))
 }
 
 /// Turns a scenario loader's message about a `--set` override into one located in the
