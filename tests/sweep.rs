@@ -448,6 +448,16 @@ housing.search_prob_per_day = { min = 0.05, max = 0.3 }
     assert!(done_at_kills.len() >= 6, "{done_at_kills:?}");
 }
 
+/// Makes a finished sweep look interrupted: its manifest says it is still running.
+fn mark_running(out: &Path) {
+    let m = String::from_utf8(read(&out.join("manifest.json"))).unwrap();
+    fs::write(
+        out.join("manifest.json"),
+        m.replace("\"complete\"", "\"running\""),
+    )
+    .unwrap();
+}
+
 #[test]
 fn a_journal_record_of_a_run_beyond_the_plan_is_refused_on_resume_instead_of_panicking() {
     let tmp = tempfile::tempdir().unwrap();
@@ -470,12 +480,7 @@ fn a_journal_record_of_a_run_beyond_the_plan_is_refused_on_resume_instead_of_pan
     let record = format!("R {} {hash:016x} {payload}\n", payload.len());
     fs::write(out.join("journal"), format!("{text}{record}")).unwrap();
     fs::remove_file(out.join("runs.csv")).unwrap();
-    let m = String::from_utf8(read(&out.join("manifest.json"))).unwrap();
-    fs::write(
-        out.join("manifest.json"),
-        m.replace("\"complete\"", "\"running\""),
-    )
-    .unwrap();
+    mark_running(&out);
     let o = sweep(&f, &out, &["--resume"]);
     assert_eq!(
         o.status.code(),
@@ -511,12 +516,7 @@ fn a_torn_journal_line_is_dropped_on_resume() {
     fs::write(out.join("journal"), &j[..cut]).unwrap();
     fs::remove_file(out.join("runs.csv")).unwrap();
     fs::remove_file(out.join("points.csv")).unwrap();
-    let m = String::from_utf8(read(&out.join("manifest.json"))).unwrap();
-    fs::write(
-        out.join("manifest.json"),
-        m.replace("\"complete\"", "\"running\""),
-    )
-    .unwrap();
+    mark_running(&out);
     let o = sweep(&f, &out, &["--resume"]);
     ok(&o);
     assert_eq!(
