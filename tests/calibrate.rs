@@ -470,6 +470,58 @@ fn held_out_figures_are_validated_out_of_sample_and_reported() {
     assert!(text.contains("`vnzh_granted_2023`"));
 }
 
+#[test]
+fn a_calibration_killed_before_its_first_checkpoint_can_be_rerun_and_a_running_one_is_not_joined() {
+    let tmp = tempfile::tempdir().unwrap();
+    let targets = write(tmp.path(), "targets.csv", TARGETS);
+    let params = write(
+        tmp.path(),
+        "p.toml",
+        &SMALL_PARAMS.replace("GENERATIONS", "1"),
+    );
+    let out = tmp.path().join("cal");
+    let cal = |extra: &[&str]| {
+        let mut args = vec![
+            "calibrate",
+            "scenarios/baseline.toml",
+            "--targets",
+            &targets,
+            "--params",
+            &params,
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        relocant(&args)
+    };
+    // What a kill before the first checkpoint leaves: the directory, its lock, a temporary.
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join(".lock"), "").unwrap();
+    fs::write(out.join(".checkpoint.json.tmp-4000000000-0"), "half").unwrap();
+    let o = cal(&["--resume"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nothing to resume"), "{}", stderr(&o));
+    let o = cal(&[]);
+    assert!(
+        o.status.success(),
+        "a plain rerun is accepted: {}",
+        stderr(&o)
+    );
+    // While another process holds the directory, even --force is refused.
+    let held = fs::File::create(out.join(".lock")).unwrap();
+    held.try_lock().unwrap();
+    let o = cal(&["--force"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("another relocant is working in"),
+        "{}",
+        stderr(&o)
+    );
+    drop(held);
+    assert!(cal(&["--force"]).status.success());
+}
+
 /// Runs `validate` on a targets file and returns its exit code and messages.
 fn validate_targets(text: &str) -> (Option<i32>, String) {
     let tmp = tempfile::tempdir().unwrap();

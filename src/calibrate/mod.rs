@@ -194,6 +194,18 @@ impl Proposals {
     }
 }
 
+/// Whether a calibration directory holds anything of a calibration: a directory left
+/// empty by one killed before its first checkpoint (only its lock and temporaries) does not,
+/// so a plain rerun may use it.
+fn holds_results(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name != ".lock" && output::temporary_owner(&name).is_none()
+        })
+    })
+}
+
 /// `relocant calibrate`: ABC-SMC, then the calibrated scenario, its validation and report.
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let started = Instant::now();
@@ -249,6 +261,17 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let cp_path = out.join("checkpoint.json");
     let mut generations = Vec::new();
     let mut stalled = None;
+    if args.resume && !cp_path.exists() {
+        return Err(Failure::Input(format!(
+            "--resume: nothing to resume in {}: it holds no checkpoint.json",
+            out.display()
+        )));
+    }
+    // Lock the directory before looking at what it holds: a calibration running there (or
+    // one started with --force meanwhile) is refused, never joined.
+    std::fs::create_dir_all(&out)
+        .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", out.display())))?;
+    let _lock = crate::command::lock_dir(&out)?;
     if args.resume {
         let cp = checkpoint::load(&cp_path).map_err(|e| {
             Failure::Input(format!(
@@ -264,14 +287,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         }
         generations = cp.generations;
         stalled = cp.stalled;
-    } else if out.exists() && !args.force {
+    } else if holds_results(&out) && !args.force {
         return Err(Failure::Input(format!(
             "{} already exists; pass --resume to continue its calibration, --force to start again, or choose another --out",
             out.display()
         )));
     }
-    std::fs::create_dir_all(&out)
-        .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", out.display())))?;
 
     let proposals = Proposals {
         resolved: base.resolved.clone(),

@@ -85,6 +85,24 @@ impl ScenarioArgs {
     }
 }
 
+/// Takes the lock of a working directory (a sweep's, a calibration's) for as long as the
+/// returned file is held, so two commands never work in one directory: the second is told.
+pub fn lock_dir(dir: &Path) -> Result<std::fs::File, Failure> {
+    let path = dir.join(".lock");
+    let f = std::fs::File::create(&path)
+        .map_err(|e| Failure::Runtime(format!("{}: {e}", path.display())))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Failure::Runtime(format!(
+            "another relocant is working in {}",
+            dir.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(Failure::Runtime(format!("{}: {e}", path.display())))
+        }
+    }
+}
+
 /// Loads a scenario file (or the built-in baseline) with overrides.
 pub fn load(path: Option<&Path>, sets: &[String]) -> Result<Loaded, Failure> {
     let source = match path {

@@ -132,7 +132,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         check(&mut my_runs(plan.runs, shard))?;
     }
     fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-    let _lock = lock(&dir)?;
+    let _lock = crate::command::lock_dir(&dir)?;
     let journal_path = dir.join("journal");
     let identity = format!(
         "{IDENTITY} fingerprint={:016x} shard={} daily={}",
@@ -331,22 +331,6 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
-}
-
-/// Takes the directory's lock, or fails if another process holds it.
-fn lock(dir: &Path) -> Result<File, Failure> {
-    let path = dir.join(".lock");
-    let f = File::create(&path).map_err(io_err(&path))?;
-    match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(fs::TryLockError::WouldBlock) => Err(Failure::Runtime(format!(
-            "another relocant is working in {}",
-            dir.display()
-        ))),
-        Err(fs::TryLockError::Error(e)) => {
-            Err(Failure::Runtime(format!("{}: {e}", path.display())))
-        }
-    }
 }
 
 /// Removes temporary files that a killed process left (the directory is locked, so no
