@@ -23,9 +23,12 @@ pub enum Command {
     Run(command::run::RunArgs),
     /// Validate scenarios without running them.
     Check {
-        /// Scenario files.
-        #[arg(required = true)]
+        /// Scenario files [default: the built-in baseline].
         scenarios: Vec<PathBuf>,
+        /// Override any scenario key, as `run` does, to check it before a long run
+        /// (repeatable; applied to every file).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
     },
     /// Redraw the figures of run directories from their CSV files (several: a comparison),
     /// or of sweep directories (heatmaps of a grid, sensitivity indices).
@@ -68,7 +71,7 @@ pub enum Command {
 pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => command::run::run(args),
-        Command::Check { scenarios } => command::run::check(&scenarios),
+        Command::Check { scenarios, sets } => command::run::check(&scenarios, &sets),
         Command::Plot {
             dirs,
             out,

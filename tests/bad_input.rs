@@ -783,3 +783,30 @@ fn a_space_instead_of_equals_in_set_gets_a_hint_not_a_missing_scenario() {
         "{err}"
     );
 }
+
+#[test]
+fn check_takes_set_and_checks_the_override_before_a_long_run() {
+    let o = relocant(&["check", "--set", "legal.iin_prob_per_day=2"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains(
+            "--set:1:24: `legal.iin_prob_per_day` must be a probability in [0, 1], found 2"
+        ),
+        "{err}"
+    );
+    let o = relocant(&["check", "scenarios/rvp_strict.toml", "--set", "seed=5"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("scenarios/rvp_strict.toml: ok"));
+    let o = relocant(&["check"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "without a file: the built-in baseline"
+    );
+}

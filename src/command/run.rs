@@ -38,18 +38,29 @@ pub struct RunArgs {
     pub network_dates: Vec<String>,
 }
 
-pub fn check(paths: &[PathBuf]) -> Result<(), Failure> {
+/// `relocant check`: loads each scenario (the built-in baseline when none is named) with
+/// the overrides, as `run` would, and estimates its memory; runs nothing.
+pub fn check(paths: &[PathBuf], sets: &[String]) -> Result<(), Failure> {
     let mut errors = Vec::new();
-    for p in paths {
-        let checked = load(Some(p), &[]).and_then(|l| {
+    let builtin = [None];
+    let files: Vec<Option<&Path>> = if paths.is_empty() {
+        builtin.to_vec()
+    } else {
+        paths.iter().map(|p| Some(p.as_path())).collect()
+    };
+    for p in files {
+        let name = p.map_or(crate::scenario::BASELINE_NAME.to_string(), |p| {
+            p.display().to_string()
+        });
+        let checked = load(p, sets).and_then(|l| {
             super::memory::check_run(&l.scenario, l.scenario.replicates, 0, None)
-                .map_err(|e| Failure::Input(format!("{}: {e}", p.display())))?;
+                .map_err(|e| Failure::Input(format!("{name}: {e}")))?;
             Ok(l)
         });
         match checked {
             Ok(l) => println!(
                 "{}: ok ({} days, {} replicates)",
-                p.display(),
+                name,
                 l.scenario.days(),
                 l.scenario.replicates
             ),
