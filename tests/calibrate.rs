@@ -23,6 +23,24 @@ fn relocant(args: &[&str]) -> Output {
         .expect("binary runs")
 }
 
+/// `relocant calibrate scenarios/baseline.toml --targets T --params P --out OUT --quiet`,
+/// then `extra`.
+fn calibrate(targets: &str, params: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "calibrate",
+        "scenarios/baseline.toml",
+        "--targets",
+        targets,
+        "--params",
+        params,
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    relocant(&args)
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -240,17 +258,7 @@ fn calibration_recovers_known_parameters_from_synthetic_targets() {
     let targets = write(tmp.path(), "synthetic.csv", &synthetic_targets());
     let params = write(tmp.path(), "params.toml", SYNTHETIC_PARAMS);
     let out = tmp.path().join("cal");
-    let o = relocant(&[
-        "calibrate",
-        "scenarios/baseline.toml",
-        "--targets",
-        &targets,
-        "--params",
-        &params,
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let o = calibrate(&targets, &params, &out, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let summary = csv_rows(&out.join("posterior_summary.csv"));
     assert_eq!(summary.len(), TRUTH.len());
@@ -338,21 +346,9 @@ fn a_calibration_is_the_same_for_any_thread_count_and_when_resumed() {
     );
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     let cal = |params: &str, out: &Path, jobs: &str, extra: &[&str]| {
-        let mut args = vec![
-            "calibrate",
-            "scenarios/baseline.toml",
-            "--targets",
-            &targets,
-            "--params",
-            params,
-            "--out",
-            out.to_str().unwrap(),
-            "--jobs",
-            jobs,
-            "--quiet",
-        ];
+        let mut args = vec!["--jobs", jobs];
         args.extend_from_slice(extra);
-        relocant(&args)
+        calibrate(&targets, params, out, &args)
     };
     let o = cal(&p3, &a, "2", &[]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -393,18 +389,7 @@ fn a_calibration_is_the_same_for_any_thread_count_and_when_resumed() {
     );
     // Resuming with other inputs is refused; so is resuming nothing.
     let other = write(tmp.path(), "other.csv", &TARGETS.replace("53000", "54000"));
-    let o = relocant(&[
-        "calibrate",
-        "scenarios/baseline.toml",
-        "--targets",
-        &other,
-        "--params",
-        &p3,
-        "--out",
-        b.to_str().unwrap(),
-        "--resume",
-        "--quiet",
-    ]);
+    let o = calibrate(&other, &p3, &b, &["--resume"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("other inputs"), "{}", stderr(&o));
     let o = cal(&p3, &tmp.path().join("nothing"), "1", &["--resume"]);
@@ -431,21 +416,12 @@ fn held_out_figures_are_validated_out_of_sample_and_reported() {
     );
     let out = tmp.path().join("cal");
     let report = tmp.path().join("VALIDATION.md");
-    let o = relocant(&[
-        "calibrate",
-        "scenarios/baseline.toml",
-        "--targets",
+    let o = calibrate(
         &targets,
-        "--holdout",
-        &holdout,
-        "--params",
         &params,
-        "--out",
-        out.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-        "--quiet",
-    ]);
+        &out,
+        &["--holdout", &holdout, "--report", report.to_str().unwrap()],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     // fit tables end with an `overall` row.
     let rows = csv_rows(&out.join("holdout_fit.csv"));
@@ -480,21 +456,7 @@ fn a_calibration_killed_before_its_first_checkpoint_can_be_rerun_and_a_running_o
         &SMALL_PARAMS.replace("GENERATIONS", "1"),
     );
     let out = tmp.path().join("cal");
-    let cal = |extra: &[&str]| {
-        let mut args = vec![
-            "calibrate",
-            "scenarios/baseline.toml",
-            "--targets",
-            &targets,
-            "--params",
-            &params,
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ];
-        args.extend_from_slice(extra);
-        relocant(&args)
-    };
+    let cal = |extra: &[&str]| calibrate(&targets, &params, &out, extra);
     // What a kill before the first checkpoint leaves: the directory, its lock, a temporary.
     fs::create_dir_all(&out).unwrap();
     fs::write(out.join(".lock"), "").unwrap();
@@ -606,17 +568,7 @@ fn calibrate_params(text: &str) -> (Option<i32>, String) {
     let tmp = tempfile::tempdir().unwrap();
     let t = write(tmp.path(), "targets.csv", TARGETS);
     let p = write(tmp.path(), "params.toml", text);
-    let o = relocant(&[
-        "calibrate",
-        "scenarios/baseline.toml",
-        "--targets",
-        &t,
-        "--params",
-        &p,
-        "--out",
-        tmp.path().join("out").to_str().unwrap(),
-        "--quiet",
-    ]);
+    let o = calibrate(&t, &p, &tmp.path().join("out"), &[]);
     assert!(
         !tmp.path().join("out").exists(),
         "nothing is written for bad input"

@@ -4,12 +4,15 @@
 use std::path::Path;
 use std::process::Command;
 
+/// The binary, run from the repository root.
+fn binary() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_relocant"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
 fn relocant(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_relocant"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("binary runs")
+    binary().args(args).output().expect("binary runs")
 }
 
 fn small_run(out: &Path, jobs: &str, extra: &[&str]) -> std::process::Output {
@@ -208,7 +211,7 @@ fn a_closed_stdout_is_not_an_error() {
     // the run takes a while and prints only at the end, so the pipe is surely closed by then.
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_relocant"))
+    let mut child = binary()
         .args([
             "run",
             "--replicates",
@@ -219,7 +222,6 @@ fn a_closed_stdout_is_not_an_error() {
             "--no-plots",
         ])
         .args(["--out", out.to_str().unwrap()])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -258,8 +260,8 @@ fn a_run_killed_before_its_rename_leaves_nothing_behind_for_long() {
 /// Runs the binary with stderr (or stdout) on a full device (`/dev/full`).
 fn on_full_device(args: &[&str], stream: &str) -> std::process::Output {
     let full = || std::fs::File::create("/dev/full").expect("/dev/full");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_relocant"));
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = binary();
+    cmd.args(args);
     match stream {
         "stderr" => cmd.stderr(full()),
         _ => cmd.stdout(full()),
@@ -306,7 +308,7 @@ fn two_runs_into_the_same_new_directory_do_not_both_succeed_and_nothing_is_lost(
     for round in 0..3 {
         let out = tmp.path().join(format!("same-{round}"));
         let start = || {
-            Command::new(env!("CARGO_BIN_EXE_relocant"))
+            binary()
                 .args([
                     "run",
                     "--replicates",
@@ -318,7 +320,6 @@ fn two_runs_into_the_same_new_directory_do_not_both_succeed_and_nothing_is_lost(
                     "--out",
                     out.to_str().unwrap(),
                 ])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -356,7 +357,7 @@ fn two_runs_into_the_same_new_directory_do_not_both_succeed_and_nothing_is_lost(
 fn a_run_killed_while_drawing_its_figures_leaves_no_visible_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("r");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_relocant"))
+    let mut child = binary()
         .args([
             "run",
             "--replicates",
@@ -367,7 +368,6 @@ fn a_run_killed_while_drawing_its_figures_leaves_no_visible_directory() {
             "--out",
             out.to_str().unwrap(),
         ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("starts");
@@ -397,7 +397,7 @@ fn a_run_killed_while_drawing_its_figures_leaves_no_visible_directory() {
     }
     assert!(!out.exists(), "a killed run left a visible directory");
     // A plain rerun is not refused, and it clears the abandoned temporary.
-    let o = Command::new(env!("CARGO_BIN_EXE_relocant"))
+    let o = binary()
         .args([
             "run",
             "--replicates",
@@ -407,7 +407,6 @@ fn a_run_killed_while_drawing_its_figures_leaves_no_visible_directory() {
             "--quiet",
         ])
         .args(["--out", out.to_str().unwrap()])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
