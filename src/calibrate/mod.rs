@@ -142,8 +142,16 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
 
 /// Runs the scenario's replicates, cut at the last target date, and tabulates the fit.
 pub fn fit_table(sc: &Scenario, targets: &Targets, jobs: usize, quiet: bool) -> FitTable {
+    fit_tables(sc, &[targets], jobs, quiet)
+        .pop()
+        .expect("one table per set")
+}
+
+/// The fit tables of several sets of targets (fitted and held out) from one set of runs,
+/// cut at the last day any of them needs.
+pub fn fit_tables(sc: &Scenario, sets: &[&Targets], jobs: usize, quiet: bool) -> Vec<FitTable> {
     let mut sc = sc.clone();
-    targets.prepare(&mut sc);
+    targets::prepare_for(sets, &mut sc);
     let progress = Progress::new(
         u64::from(sc.replicates) * u64::from(sc.days()),
         "replicate-days",
@@ -151,8 +159,12 @@ pub fn fit_table(sc: &Scenario, targets: &Targets, jobs: usize, quiet: bool) -> 
     );
     let runs = engine::run_replicates(&sc, sc.replicates, jobs, &|| progress.inc(1));
     progress.finish();
-    let values: Vec<Vec<f64>> = runs.iter().map(|r| targets.observe(&sc, r)).collect();
-    FitTable::compute(targets, &values, sc.arrivals.persons_per_agent)
+    sets.iter()
+        .map(|targets| {
+            let values: Vec<Vec<f64>> = runs.iter().map(|r| targets.observe(&sc, r)).collect();
+            FitTable::compute(targets, &values, sc.arrivals.persons_per_agent)
+        })
+        .collect()
 }
 
 /// Builds the scenario of one proposal from the resolved base tree, without touching files.
@@ -459,10 +471,14 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             params.validation.replicates
         );
     }
-    let table = fit_table(&calibrated.scenario, &targets, args.jobs, args.quiet);
+    // The fitted and the held-out figures are read from the same runs.
+    let mut sets = vec![&targets];
+    sets.extend(holdout.as_ref());
+    let mut tables = fit_tables(&calibrated.scenario, &sets, args.jobs, args.quiet);
     let holdout_table = holdout
         .as_ref()
-        .map(|h| fit_table(&calibrated.scenario, h, args.jobs, args.quiet));
+        .map(|_| tables.pop().expect("a holdout table"));
+    let table = tables.pop().expect("the fit table");
 
     let command = report::command_line(&args, seed);
     let mut files: Vec<(&str, String)> = vec![

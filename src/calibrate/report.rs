@@ -367,7 +367,7 @@ pub fn markdown(
 
     out.push_str("## Fit of the calibrated scenario\n\n");
     out.push_str(&format!(
-        "Runs of `{scenario_name}` at {} with {} replicates (seeds `{}`, replicates 0–{}), cut at the last target date. *Inside* means the simulated mean lies within the target's band; the relative difference is |simulated mean − observed| / observed.\n\n",
+        "Runs of `{scenario_name}` at {} with {} replicates (seeds `{}`, replicates 0–{}), cut at the last day a target (fitted or held out) needs. *Inside* means the simulated mean lies within the target's band; the relative difference is |simulated mean − observed| / observed.\n\n",
         if fit.persons_per_agent == 1 {
             "full scale (1 agent = 1 person)".to_string()
         } else {
@@ -382,7 +382,7 @@ pub fn markdown(
     if let (Some((_, h)), Some(path)) = (holdout, &args.holdout) {
         out.push_str("\n## Out of sample: figures the calibration did not see\n\n");
         out.push_str(&format!(
-            "The same calibrated scenario and runs (continued to the last day these figures need) against the observed figures of `{}`, which the calibration was not given. This is what the model predicts without being told; a figure outside its band is a failure of the model, reported as it is. A target whose value sits on an edge of its band is a bound (an upper bound from official totals that include other groups): any value inside the band meets it. To reproduce this table alone: `relocant validate {scenario_name} --targets {}`.\n\n",
+            "The same runs of the calibrated scenario as above, against the observed figures of `{}`, which the calibration was not given. This is what the model predicts without being told; a figure outside its band is a failure of the model, reported as it is. A target whose value sits on an edge of its band is a bound (an upper bound from official totals that include other groups): any value inside the band meets it. To reproduce this table alone: `relocant validate {scenario_name} --targets {}`.\n\n",
             path.display(),
             path.display()
         ));

@@ -592,25 +592,7 @@ impl Targets {
     /// target needs later days, and the model never looks ahead, so the figures up to that
     /// day follow the same distribution (not the same bits: fewer agents are drawn).
     pub fn prepare(&self, sc: &mut Scenario) {
-        for t in &self.list {
-            let wanted = Panel {
-                name: format!("target_{}", t.date),
-                date: t.date,
-                horizon_days: PANEL_HORIZON_DAYS,
-            };
-            let has = |p: &Panel| p.date == wanted.date && p.horizon_days == wanted.horizon_days;
-            if t.quantity == Quantity::PanelReturned && !sc.observation.panels.iter().any(has) {
-                sc.observation.panels.push(wanted);
-            }
-        }
-        let last = self.last_date();
-        if last >= sc.start && last < sc.end {
-            sc.end = last;
-        }
-        let end = sc.end;
-        sc.observation
-            .panels
-            .retain(|p| p.date.add_days(i64::from(p.horizon_days)) <= end);
+        prepare_for(&[self], sc);
     }
 
     /// Every target's quantity in one run, in file order.
@@ -632,6 +614,32 @@ impl Targets {
         }
         (sum / self.list.len() as f64).sqrt()
     }
+}
+
+/// [`Targets::prepare`] for several sets of targets read from the same runs: the run ends
+/// on the last day any of them needs.
+pub fn prepare_for(sets: &[&Targets], sc: &mut Scenario) {
+    for t in sets.iter().flat_map(|s| &s.list) {
+        let wanted = Panel {
+            name: format!("target_{}", t.date),
+            date: t.date,
+            horizon_days: PANEL_HORIZON_DAYS,
+        };
+        let has = |p: &Panel| p.date == wanted.date && p.horizon_days == wanted.horizon_days;
+        if t.quantity == Quantity::PanelReturned && !sc.observation.panels.iter().any(has) {
+            sc.observation.panels.push(wanted);
+        }
+    }
+    if let Some(last) = sets.iter().map(|s| s.last_date()).max()
+        && last >= sc.start
+        && last < sc.end
+    {
+        sc.end = last;
+    }
+    let end = sc.end;
+    sc.observation
+        .panels
+        .retain(|p| p.date.add_days(i64::from(p.horizon_days)) <= end);
 }
 
 /// What a key names: the quantity, the date in the key if any (as `YYYY-MM-DD` or
