@@ -38,6 +38,7 @@ pub enum Node {
     Migrant(u32),
     Local { of: u32, k: u16 },
     Home { of: u32, k: u16 },
+    Abroad { of: u32, k: u16 },
 }
 
 /// One edge of the social network (`output::csv::edges` names the nodes).
@@ -156,7 +157,7 @@ fn network(sim: &Sim<'_>) -> Vec<Edge> {
         if m.status != Status::Present {
             continue;
         }
-        let (mut local, mut home) = (0, 0);
+        let (mut local, mut home, mut abroad) = (0, 0, 0);
         for t in sim.ties.of(MigrantId(i as u32)) {
             let target = match t.kind {
                 TieKind::CoMigrant => {
@@ -179,6 +180,13 @@ fn network(sim: &Sim<'_>) -> Vec<Edge> {
                     Node::Home {
                         of: i as u32,
                         k: home,
+                    }
+                }
+                TieKind::Abroad => {
+                    abroad += 1;
+                    Node::Abroad {
+                        of: i as u32,
+                        k: abroad,
                     }
                 }
             };

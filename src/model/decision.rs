@@ -5,7 +5,8 @@
 use super::params::ParamReader;
 use rand::RngExt;
 
-use super::agents::{Housing, Legal, Migrant, Reason, Status, flag};
+use super::agents::{Housing, Legal, Migrant, MigrantId, Reason, Status, flag};
+use super::ties::TieKind;
 use super::step::{NONE, Sim, Today};
 use super::wellbeing::Factors;
 
@@ -43,6 +44,10 @@ pub struct DecisionParams {
     pub local_ties_full: f64,
     /// When no destination is affordable the move-wealth term is −this × `decisions.move_wealth` (+1 × it when one is). (factor)
     pub unaffordable_penalty: f64,
+    /// Weight of ties abroad (co-migrants who moved on: information and invitations) in the utility of moving on. (weight)
+    pub ties_abroad: f64,
+    /// Ties abroad that pull fully. (ties)
+    pub ties_abroad_full: f64,
 }
 
 impl DecisionParams {
@@ -76,6 +81,8 @@ impl DecisionParams {
             family_ties_full: r.num("family_ties_full", 0.1, 100.0),
             local_ties_full: r.num("local_ties_full", 0.1, 100.0),
             unaffordable_penalty: r.nonneg("unaffordable_penalty"),
+            ties_abroad: r.nonneg("ties_abroad"),
+            ties_abroad_full: r.num("ties_abroad_full", 0.1, 100.0),
         }
     }
 }
@@ -105,7 +112,8 @@ impl Sim<'_> {
                 } else {
                     -(d.unaffordable_penalty as f32)
                 }
-            + d.english as f32 * m.has(flag::ENGLISH) as u8 as f32;
+            + d.english as f32 * m.has(flag::ENGLISH) as u8 as f32
+            + d.ties_abroad as f32 * f.abroad;
         (v_ret, v_move)
     }
 
@@ -143,7 +151,7 @@ impl Sim<'_> {
         today: &Today,
     ) -> Option<(Status, Reason)> {
         let d = &self.sc.decisions;
-        let f = self.factors(m, today, [0; 3], true);
+        let f = self.factors(m, today, [0; TieKind::COUNT], true);
         let (v_ret, v_move) = self.utilities(m, &f);
         let v_ret = v_ret - d.return_constant as f32;
         let v_move = v_move - d.move_constant as f32;
@@ -240,6 +248,16 @@ impl Sim<'_> {
             h.guests = h.guests.saturating_sub(1);
             m.host = NONE;
         }
+        // The position opens for someone else; the migrant's ties here become ties home
+        // or abroad for those who stay (docs/MODEL.md §7.6.1).
+        self.leave_local_job(m);
+        if self.sc.ties.enabled {
+            let becomes = match status {
+                Status::MovedOn => TieKind::Abroad,
+                _ => TieKind::Transnational,
+            };
+            self.ties.leave(MigrantId(id), becomes);
+        }
         m.status = status;
         m.reason = reason as u8;
         m.departed = t;
@@ -283,6 +301,7 @@ mod tests {
     use super::super::testkit::{days, migrant, scenario, today, world};
     use super::super::wellbeing::Factors;
     use super::fast_exp;
+    use super::super::ties::TieKind;
 
     #[test]
     fn fast_exp_is_close_to_exp() {
@@ -304,6 +323,7 @@ mod tests {
             family: 0.0,
             support: 0.0,
             local_ties: 0.0,
+            abroad: 0.0,
             newcomer: 0.0,
             afford: true,
         }
@@ -344,7 +364,7 @@ mod tests {
         let with_kzt = |kzt: f32| {
             let mut m = migrant();
             (m.kzt, m.rub) = (kzt, 0.0);
-            let f = sim.factors(&m, &day, [0; 3], false);
+            let f = sim.factors(&m, &day, [0; TieKind::COUNT], false);
             (f.afford, sim.utilities(&m, &f))
         };
         let (can, (ret_a, move_a)) = with_kzt(cheapest);
@@ -396,5 +416,25 @@ mod tests {
         m.stress = 0.0;
         assert_eq!(reason(&m, calm(), Status::Returned), Reason::Money);
         assert_eq!(reason(&m, calm(), Status::MovedOn), Reason::Money);
+    }
+
+    #[test]
+    fn ties_abroad_raise_the_utility_of_moving_on_and_nothing_else() {
+        let sc = scenario(&["decisions.ties_abroad=1.5", "decisions.ties_abroad_full=2"]);
+        let mut sim = world(&sc, vec![migrant()], 17);
+        today(&mut sim, days::AFTER_BAN);
+        let m = migrant();
+        let (r0, m0) = sim.utilities(&m, &calm());
+        let mut one = calm();
+        one.abroad = 0.5;
+        let (r1, m1) = sim.utilities(&m, &one);
+        assert_eq!(r1, r0, "ties abroad do not touch returning");
+        assert!((m1 - m0 - 0.75).abs() < 1e-6, "{m1} - {m0}");
+        // The factor: ties abroad over ties_abroad_full, capped at 1.
+        let day = today(&mut sim, days::AFTER_BAN);
+        let f = sim.factors(&m, &day, [0, 0, 0, 1], false);
+        assert_eq!(f.abroad, 0.5);
+        let f = sim.factors(&m, &day, [0, 0, 0, 5], false);
+        assert_eq!(f.abroad, 1.0);
     }
 }

@@ -1,5 +1,6 @@
-//! Labour (docs/MODEL.md §7.5): remote jobs kept or lost, local jobs found by formal
-//! search or through referrals along ties, and lost.
+//! Labour (docs/MODEL.md §7.5): remote jobs kept, lost or newly found, local jobs found by
+//! formal search or through referrals along ties while the city has open positions, and
+//! lost.
 
 use super::params::{PROFESSIONS, ParamReader};
 use rand::RngExt;
@@ -26,6 +27,14 @@ pub struct LabourParams {
     pub remote_search_intensity: f64,
     /// A local wage is drawn uniformly within ± this share of city wage × profession factor. (share)
     pub wage_spread: f64,
+    /// Local demand is finite: each city has `cities.<city>.local_jobs` positions and every
+    /// way of finding one is scaled by the share still open. (switch)
+    pub finite_jobs: bool,
+    /// Daily chance that an English speaker without a remote job finds a new remote
+    /// employer from Kazakhstan. (1/day)
+    pub remote_find_prob_per_day: f64,
+    /// Monthly salary of a remote job found from Kazakhstan. (RUB/month)
+    pub remote_find_salary_rub: f64,
 }
 
 impl LabourParams {
@@ -46,6 +55,9 @@ impl LabourParams {
             referral_prob_per_tie: r.prob("referral_prob_per_tie"),
             remote_search_intensity: r.prob("remote_search_intensity"),
             wage_spread: r.prob("wage_spread"),
+            finite_jobs: r.boolean("finite_jobs"),
+            remote_find_prob_per_day: r.prob("remote_find_prob_per_day"),
+            remote_find_salary_rub: r.nonneg("remote_find_salary_rub"),
         }
     }
 }
@@ -70,12 +82,15 @@ impl Sim<'_> {
                 m.remote_rub_day = 0.0;
                 m.job_lost = t;
             }
+        } else if m.has(flag::ENGLISH) && self.chance(lb.remote_find_prob_per_day as f32) {
+            // Employers abroad hire English speakers from anywhere (seed: IT work for
+            // foreign companies); the salary is paid in rubles' worth like the others.
+            m.remote_rub_day = (lb.remote_find_salary_rub / 30.0) as f32;
         }
         if m.has_local_job() {
             if self.chance(lb.local_loss_prob_per_day as f32) {
-                m.local_kzt_day = 0.0;
+                self.leave_local_job(m);
                 m.job_lost = t;
-                m.set(flag::JOB_VIA_TIE, false);
             } else if lb.referrals_enabled && self.aid_possible() {
                 self.refer_a_job(m, id, t);
             }
@@ -89,6 +104,7 @@ impl Sim<'_> {
             lb.referral_prob_per_tie as f32
                 * f32::from(self.ties.counts(MigrantId(id))[TieKind::Local as usize])
                 * intensity
+                * self.world.cities[m.city as usize].vacancy()
         } else {
             0.0
         };
@@ -99,7 +115,7 @@ impl Sim<'_> {
     }
 
     /// Daily chance of finding a local job by formal search: demand for the profession in
-    /// the city, and language.
+    /// the city, language, and the share of the city's positions still open.
     pub(super) fn formal_job_rate(&self, m: &Migrant) -> f32 {
         let lb = &self.sc.labour;
         let city = &self.sc.cities[m.city as usize];
@@ -113,6 +129,7 @@ impl Sim<'_> {
             * lb.profession_demand[m.profession as usize] as f32
             * city.labour_demand as f32
             * lang
+            * self.world.cities[m.city as usize].vacancy()
     }
 
     /// A migrant with a local job passes an opening to a co-migrant tie in the same city who
@@ -140,8 +157,10 @@ impl Sim<'_> {
             && !o.has_local_job()
             && !o.has(flag::TRANSIT)
         {
-            // The referred migrant takes it as eagerly as they search.
-            if self.chance(search_intensity(&o, &self.sc.labour)) {
+            // The referred migrant takes it as eagerly as they search, if the opening is
+            // still there (a full city has few).
+            let vacancy = self.world.cities[m.city as usize].vacancy();
+            if self.chance(search_intensity(&o, &self.sc.labour) * vacancy) {
                 self.take_local_job(&mut o, other, true, t);
                 self.agents[other as usize] = o;
                 self.ties
@@ -159,6 +178,7 @@ impl Sim<'_> {
         let spread = lb.wage_spread as f32;
         m.local_kzt_day = wage / 30.0 * ((1.0 - spread) + 2.0 * spread * self.rng.random::<f32>());
         m.set(flag::JOB_VIA_TIE, via_tie);
+        self.world.cities[m.city as usize].jobs_filled += 1;
         self.record.help[Help::Job as usize] += via_tie as u32;
         if self.sc.ties.enabled {
             // A colleague: a local tie.
@@ -169,6 +189,18 @@ impl Sim<'_> {
                 t,
             );
         }
+    }
+}
+
+impl Sim<'_> {
+    /// The migrant's local job ends (lost, or the migrant leaves): the position opens again.
+    pub(super) fn leave_local_job(&mut self, m: &mut Migrant) {
+        if m.has_local_job() {
+            let c = &mut self.world.cities[m.city as usize];
+            c.jobs_filled = c.jobs_filled.saturating_sub(1);
+        }
+        m.local_kzt_day = 0.0;
+        m.set(flag::JOB_VIA_TIE, false);
     }
 }
 
@@ -292,5 +324,64 @@ mod tests {
             }
         }
         assert_eq!(sim.record.help[Help::Job as usize], 0);
+    }
+
+    #[test]
+    fn a_city_with_no_open_position_hires_nobody_until_one_frees() {
+        let sc = scenario(&[
+            "labour.local_job_prob_per_day=1",
+            "labour.local_loss_prob_per_day=0",
+            "labour.remote_loss_prob_per_day=0",
+        ]);
+        let mut sim = world(&sc, vec![migrant(), migrant()], 5);
+        // Room for one agent in city 0.
+        sim.world.cities[0].jobs_capacity = 1.0;
+        let day = today(&mut sim, days::EARLY);
+        with(&mut sim, 0, |s, m| s.labour(m, 0, &day));
+        with(&mut sim, 1, |s, m| s.labour(m, 1, &day));
+        assert!(sim.agents[0].has_local_job(), "the first finds the position");
+        assert!(!sim.agents[1].has_local_job(), "the city is full");
+        assert_eq!(sim.world.cities[0].jobs_filled, 1);
+        // The holder loses it: the position opens for the other.
+        with(&mut sim, 0, |s, m| s.leave_local_job(m));
+        assert_eq!(sim.world.cities[0].jobs_filled, 0);
+        with(&mut sim, 1, |s, m| s.labour(m, 1, &day));
+        assert!(sim.agents[1].has_local_job());
+        // Without finite demand the same city is never full.
+        let open = scenario(&["labour.finite_jobs=false"]);
+        let sim = world(&open, vec![migrant()], 5);
+        assert_eq!(sim.world.cities[0].vacancy(), 1.0);
+    }
+
+    #[test]
+    fn the_vacancy_is_the_share_of_positions_still_open() {
+        let sc = scenario(&[]);
+        let mut sim = world(&sc, vec![migrant()], 5);
+        let c = &mut sim.world.cities[0];
+        (c.jobs_capacity, c.jobs_filled) = (4.0, 1);
+        assert_eq!(c.vacancy(), 0.75);
+        c.jobs_filled = 6;
+        assert_eq!(c.vacancy(), 0.0, "over-full (a smaller capacity) is full");
+        c.jobs_capacity = 0.0;
+        assert_eq!(c.vacancy(), 0.0);
+    }
+
+    #[test]
+    fn remote_employers_from_kazakhstan_hire_english_speakers_without_a_remote_job() {
+        let sc = scenario(&[
+            "labour.remote_find_prob_per_day=1",
+            "labour.local_job_prob_per_day=0",
+        ]);
+        let found = |flags: u16| {
+            let mut m = migrant();
+            m.flags = flags;
+            let mut sim = world(&sc, vec![m], 6);
+            let day = today(&mut sim, days::EARLY);
+            with(&mut sim, 0, |s, m| s.labour(m, 0, &day));
+            sim.agents[0].remote_rub_day
+        };
+        let salary = (sc.labour.remote_find_salary_rub / 30.0) as f32;
+        assert_eq!(found(flag::ENGLISH), salary);
+        assert_eq!(found(0), 0.0, "no English, no foreign employer");
     }
 }

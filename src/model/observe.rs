@@ -6,8 +6,9 @@
 //! the column names the figures read, so adding a counter touches this file only.
 
 use super::agents::{Help, Housing, Legal, Migrant, Reason, flag, online};
+use super::integration::Component;
 use super::params::RVP_ROUTES;
-use super::ties::TieKind;
+use super::ties::{TieCounts, TieKind};
 
 /// Counts in agents for one day. Stocks are of those present at the end of the day;
 /// `left`, `moved_to`, `iin_issued` and `arrived` are cumulative since the start.
@@ -27,7 +28,7 @@ pub struct DayRecord {
     /// By destination index; entries past the scenario's destinations stay 0.
     pub moved_to: [u32; MAX_DESTINATIONS],
     /// Ties of present migrants by kind (sum, not mean).
-    pub ties: [u64; 3],
+    pub ties: [u64; TieKind::COUNT],
     /// Present migrants housed through a tie / with a local job found through a tie / with a local job.
     pub housed_via_tie: u32,
     pub job_via_tie: u32,
@@ -51,6 +52,8 @@ pub struct DayRecord {
     pub rvp_renewed: u32,
     pub rvp_lapsed: u32,
     pub vnzh_granted: [u32; 2],
+    /// Present migrants (who stay the day) with each component of the integration index.
+    pub components: [u32; Component::COUNT],
 }
 
 /// The most onward destinations a scenario may name (fixed, so a record is plain data that
@@ -80,7 +83,7 @@ impl DayRecord {
             left: [0; 8],
             iin_issued: 0,
             moved_to: [0; MAX_DESTINATIONS],
-            ties: [0; 3],
+            ties: [0; TieKind::COUNT],
             housed_via_tie: 0,
             job_via_tie: 0,
             local_job: 0,
@@ -95,6 +98,7 @@ impl DayRecord {
             rvp_renewed: 0,
             rvp_lapsed: 0,
             vnzh_granted: [0; 2],
+            components: [0; Component::COUNT],
         }
     }
 
@@ -105,7 +109,7 @@ impl DayRecord {
         self.legal = [0; 5];
         self.housing = [0; 7];
         self.employment = [0; 4];
-        self.ties = [0; 3];
+        self.ties = [0; TieKind::COUNT];
         self.housed_via_tie = 0;
         self.job_via_tie = 0;
         self.help = [0; 5];
@@ -115,10 +119,11 @@ impl DayRecord {
         self.long_stay_150d = 0;
         self.job_via_tie_150d = 0;
         self.local_job = 0;
+        self.components = [0; Component::COUNT];
     }
 
     /// Counts one migrant present at the end of the day: `ties` are its tie counts by kind.
-    pub fn count(&mut self, m: &Migrant, ties: [u8; 3], t: u16) {
+    pub fn count(&mut self, m: &Migrant, ties: TieCounts, t: u16) {
         let r = self;
         r.present += 1;
         r.integrated += m.has(flag::INTEGRATED) as u32;
@@ -298,7 +303,7 @@ pub const DAILY: &[Column] = &[
     persons(
         "integrated",
         STOCK,
-        "present, with RVP or VNZh, stable housing, an income and local ties, held `integration.hold_days`",
+        "present, with at least `integration.min_components` of the index's components (the `integration_` columns) held together `integration.hold_days`",
         |r, _| r.integrated,
     ),
     persons(
@@ -405,5 +410,12 @@ pub const DAILY: &[Column] = &[
         CUMULATIVE,
         "VNZh grants by path (regular after the RVP years; simplified for skilled professions)",
         |r, i| r.vnzh_granted[i],
+    ),
+    family(
+        "integration_",
+        &Component::NAMES,
+        STOCK,
+        "present migrants who have each component of the integration index today (legal: RVP or VNZh; housing: stable; income: a job; language: Kazakh, or Russian in a Russian-speaking city; local_ties; participation: a community chat)",
+        |r, i| r.components[i],
     ),
 ];

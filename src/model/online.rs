@@ -15,6 +15,8 @@ pub struct OnlineParams {
     pub community_initial_share: f64,
     pub community_invite_prob_per_day: f64,
     pub community_meeting_multiplier: f64,
+    /// Daily chance a member drifts away from the community chat. (1/day)
+    pub community_leave_prob_per_day: f64,
 }
 
 impl OnlineParams {
@@ -26,6 +28,7 @@ impl OnlineParams {
             community_initial_share: r.prob("community_initial_share"),
             community_invite_prob_per_day: r.prob("community_invite_prob_per_day"),
             community_meeting_multiplier: r.nonneg("community_meeting_multiplier"),
+            community_leave_prob_per_day: r.prob("community_leave_prob_per_day"),
         }
     }
 }
@@ -44,6 +47,11 @@ impl Sim<'_> {
         }
         // Members invite co-migrant ties into their closed chat, at
         // `community_invite_prob_per_day` per tie and day; pushed from the member's side.
+        if m.online & online::COMMUNITY != 0
+            && self.chance(on.community_leave_prob_per_day as f32)
+        {
+            m.online &= !online::COMMUNITY;
+        }
         if m.online & online::COMMUNITY != 0 {
             let n = self.ties.counts(MigrantId(id))[TieKind::CoMigrant as usize];
             if n > 0 && self.chance(on.community_invite_prob_per_day as f32 * f32::from(n)) {
@@ -170,5 +178,23 @@ mod tests {
             "outsider {outsider}"
         );
         assert!((member - 0.3 * found).abs() < 0.025, "member {member}");
+    }
+
+    #[test]
+    fn a_community_member_drifts_away_at_the_leave_rate() {
+        let sc = scenario(&[
+            "online.community_leave_prob_per_day=0.25",
+            "online.info_join_prob_per_day=0",
+            "ties.chat_meeting_prob_per_day=0",
+        ]);
+        let left = share(8000, |seed| {
+            let mut m = migrant();
+            m.online = online::COMMUNITY;
+            let mut sim = world(&sc, vec![m], seed);
+            let day = today(&mut sim, days::EARLY);
+            with(&mut sim, 0, |s, m| s.online(m, 0, &day));
+            sim.agents[0].online & online::COMMUNITY == 0
+        });
+        assert!((left - 0.25).abs() < 0.02, "{left}");
     }
 }

@@ -137,6 +137,8 @@ pub struct City {
     pub shelter_beds: f64,
     pub wage_kzt_month: f64,
     pub labour_demand: f64,
+    /// Local positions open to migrants (persons) when `labour.finite_jobs` is on.
+    pub local_jobs: f64,
 }
 
 #[derive(Clone, Debug)]

@@ -144,6 +144,11 @@ impl Sim<'_> {
         let keeps_ground = match m.rvp_route as usize {
             EMPLOYMENT => m.has_local_job(),
             FAMILY_STUDY => true,
+            // A company must show turnover: an income (assumption).
+            OWN_COMPANY => {
+                (m.has_local_job() || m.has_remote_job())
+                    && self.wealth(m, today.fx) >= r.fee_kzt as f32
+            }
             _ => self.wealth(m, today.fx) >= r.fee_kzt as f32,
         };
         if keeps_ground {

@@ -170,12 +170,10 @@ impl<'s> Sim<'s> {
             }
             let m = &self.agents[id as usize];
             if sc.ties.enabled && !m.has(flag::TRANSIT) {
-                let transnational = if sc.social.transnational_support_enabled {
-                    sc.ties.transnational_initial
-                } else {
-                    0
-                };
-                for _ in 0..transnational {
+                // Family and friends at home exist whether or not help flows from them
+                // (`social.transnational_support_enabled` switches the help off, not the
+                // pull of home).
+                for _ in 0..sc.ties.transnational_initial {
                     self.ties.add_external(
                         MigrantId(id),
                         TieKind::Transnational,
@@ -226,7 +224,7 @@ impl<'s> Sim<'s> {
                 let dest = self.pick_destination(f32::INFINITY, true);
                 self.depart(&mut m, id, Status::MovedOn, Reason::Transit, dest, today.t);
             } else {
-                self.record.count(&m, [0; 3], today.t);
+                self.record.count(&m, [0; TieKind::COUNT], today.t);
             }
             self.agents[id as usize] = m;
             return;
@@ -303,5 +301,57 @@ mod tests {
                 "nobody else lives in city 1"
             );
         }
+    }
+
+    #[test]
+    fn job_counts_and_ties_stay_consistent_with_who_is_present_through_a_run() {
+        use super::super::agents::Status;
+        use super::super::ties::EXTERNAL;
+        use rand::SeedableRng;
+        // A small whole run: every path that takes, loses or leaves a job, and every
+        // departure, must keep the city counts and the network in step with the migrants.
+        let sc = crate::scenario::load(
+            crate::scenario::Source::Builtin,
+            &["arrivals.persons_per_agent=400".to_string()],
+        )
+        .map_err(|e| e.lines.join("\n"))
+        .unwrap()
+        .scenario;
+        let mut sim = super::Sim::new(&sc, rand_chacha::ChaCha8Rng::seed_from_u64(11));
+        let mut departed_with_ties = 0;
+        for day in 0..sc.days() {
+            sim.step(day);
+            if day % 50 != 49 {
+                continue;
+            }
+            for (c, city) in sim.world.cities.iter().enumerate() {
+                let holders = sim
+                    .agents
+                    .iter()
+                    .filter(|m| {
+                        m.status == Status::Present && m.city as usize == c && m.has_local_job()
+                    })
+                    .count();
+                assert_eq!(city.jobs_filled as usize, holders, "city {c} on day {day}");
+            }
+            for (i, m) in sim.agents.iter().enumerate() {
+                for t in sim.ties.of(super::MigrantId(i as u32)) {
+                    if t.other == EXTERNAL {
+                        continue;
+                    }
+                    assert_eq!(m.status, Status::Present, "a departed migrant keeps a co-migrant tie");
+                    let o = &sim.agents[t.other as usize];
+                    assert_eq!(o.status, Status::Present, "a tie to a departed migrant on day {day}");
+                }
+                if m.status != Status::Present && m.status != Status::NotArrived {
+                    departed_with_ties += 1;
+                }
+            }
+        }
+        assert!(departed_with_ties > 0, "the run had departures");
+        assert!(
+            sim.record.ties[super::TieKind::Abroad as usize] > 0,
+            "onward moves left ties abroad"
+        );
     }
 }

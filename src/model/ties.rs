@@ -1,10 +1,11 @@
 //! Ties: the social network, in compact fixed-capacity storage (ODD "Entities": ties).
 //!
 //! Each migrant owns `capacity` slots in one flat array; a tie is 8 bytes. Co-migrant ties
-//! point at another migrant and are stored on both ends; local and transnational ties point
-//! at people outside the simulated population (a local host, a colleague, family in
-//! Russia), who are nodes of the network without state of their own. Nothing here
-//! allocates after construction.
+//! point at another migrant and are stored on both ends; local, transnational and abroad
+//! ties point at people outside the simulated population (a local host, a colleague,
+//! family in Russia, a friend who moved on), who are nodes of the network without state
+//! of their own. When a migrant leaves, its co-migrant ties become ties home or abroad at
+//! their other ends (`TieStore::leave`). Nothing here allocates after construction.
 
 use super::agents::MigrantId;
 
@@ -16,13 +17,23 @@ pub enum TieKind {
     CoMigrant,
     /// A local: landlord, host, colleague (bridging).
     Local,
-    /// Family, friends or the employer in Russia.
+    /// Family, friends or the employer in Russia (and co-migrants who went back).
     Transnational,
+    /// A co-migrant who moved on to a third country.
+    Abroad,
 }
 
 impl TieKind {
-    pub const NAMES: [&'static str; 3] = ["co_migrant", "local", "transnational"];
+    pub const COUNT: usize = 4;
+    pub const NAMES: [&'static str; TieKind::COUNT] =
+        ["co_migrant", "local", "transnational", "abroad"];
 }
+
+/// Ties of each kind one migrant has, in `TieKind` order.
+pub type TieCounts = [u8; TieKind::COUNT];
+
+/// Index of the total in a migrant's counts.
+const TOTAL: usize = TieKind::COUNT;
 
 /// Marks a tie whose other end is outside the simulated population.
 pub const EXTERNAL: u32 = u32::MAX;
@@ -57,7 +68,7 @@ pub struct TieStore {
     capacity: usize,
     /// Per migrant: ties of each kind (`TieKind` order), then the total. Kept up to date
     /// on every change so counting costs nothing in the daily step.
-    count: Vec<[u8; 4]>,
+    count: Vec<[u8; TOTAL + 1]>,
     slots: Vec<Tie>,
 }
 
@@ -65,7 +76,7 @@ impl TieStore {
     pub fn new(agents: usize, capacity: usize) -> TieStore {
         TieStore {
             capacity,
-            count: vec![[0; 4]; agents],
+            count: vec![[0; TOTAL + 1]; agents],
             slots: vec![EMPTY; agents * capacity],
         }
     }
@@ -74,21 +85,48 @@ impl TieStore {
     pub fn of(&self, id: MigrantId) -> &[Tie] {
         let i = id.0 as usize;
         let base = i * self.capacity;
-        &self.slots[base..base + self.count[i][3] as usize]
+        &self.slots[base..base + self.count[i][TOTAL] as usize]
     }
 
     #[inline]
     pub fn of_mut(&mut self, id: MigrantId) -> &mut [Tie] {
         let i = id.0 as usize;
         let base = i * self.capacity;
-        &mut self.slots[base..base + self.count[i][3] as usize]
+        &mut self.slots[base..base + self.count[i][TOTAL] as usize]
     }
 
     /// Number of ties of each kind.
     #[inline]
-    pub fn counts(&self, id: MigrantId) -> [u8; 3] {
+    pub fn counts(&self, id: MigrantId) -> TieCounts {
         let c = self.count[id.0 as usize];
-        [c[0], c[1], c[2]]
+        std::array::from_fn(|k| c[k])
+    }
+
+    /// `id` leaves the population: at the other end of each of its co-migrant ties the tie
+    /// becomes one to someone outside, of kind `becomes` (home for a returnee, abroad for
+    /// one who moved on), keeping its strength and last use; `id` keeps only its ties to
+    /// people outside.
+    pub fn leave(&mut self, id: MigrantId, becomes: TieKind) {
+        let i = id.0 as usize;
+        let base = i * self.capacity;
+        for k in 0..self.count[i][TOTAL] as usize {
+            let other = self.slots[base + k].other;
+            if other == EXTERNAL {
+                continue;
+            }
+            let j = other as usize;
+            let jbase = j * self.capacity;
+            for l in 0..self.count[j][TOTAL] as usize {
+                let t = &mut self.slots[jbase + l];
+                if t.other == id.0 {
+                    self.count[j][t.kind as usize] -= 1;
+                    (t.other, t.kind) = (EXTERNAL, becomes);
+                    self.count[j][becomes as usize] += 1;
+                }
+            }
+        }
+        // Nothing points at `id` any more: dropping its own ends needs no second side.
+        self.retain(id, |t| t.other == EXTERNAL);
     }
 
     /// Where a new tie would go on one end: `None` if it cannot be stored (a duplicate, or
@@ -116,9 +154,9 @@ impl TieStore {
         let base = i * self.capacity;
         match slot {
             Slot::Free => {
-                let n = self.count[i][3] as usize;
+                let n = self.count[i][TOTAL] as usize;
                 self.slots[base + n] = tie;
-                self.count[i][3] += 1;
+                self.count[i][TOTAL] += 1;
             }
             Slot::Replace(k) => {
                 let w = self.slots[base + k];
@@ -178,7 +216,7 @@ impl TieStore {
     pub fn retain(&mut self, id: MigrantId, mut keep: impl FnMut(&Tie) -> bool) {
         let i = id.0 as usize;
         let base = i * self.capacity;
-        let mut n = self.count[i][3] as usize;
+        let mut n = self.count[i][TOTAL] as usize;
         let mut k = 0;
         while k < n {
             let t = self.slots[base + k];
@@ -190,7 +228,7 @@ impl TieStore {
                 n -= 1;
             }
         }
-        self.count[i][3] = n as u8;
+        self.count[i][TOTAL] = n as u8;
     }
 
     /// Drops one end of each co-migrant tie for which `keep` says no, and the other end too.
@@ -198,14 +236,14 @@ impl TieStore {
         let i = id.0 as usize;
         let base = i * self.capacity;
         let mut k = 0;
-        while k < self.count[i][3] as usize {
+        while k < self.count[i][TOTAL] as usize {
             let t = self.slots[base + k];
             if keep(&t) {
                 k += 1;
             } else {
-                let n = self.count[i][3] as usize;
+                let n = self.count[i][TOTAL] as usize;
                 self.slots[base + k] = self.slots[base + n - 1];
-                self.count[i][3] -= 1;
+                self.count[i][TOTAL] -= 1;
                 self.count[i][t.kind as usize] -= 1;
                 if t.other != EXTERNAL {
                     self.remove_pointing(MigrantId(t.other), id);
@@ -255,7 +293,29 @@ mod tests {
             s.of(MigrantId(1)).is_empty(),
             "the dropped tie is gone at its other end too"
         );
-        assert_eq!(s.counts(MigrantId(0)), [2, 0, 0]);
+        assert_eq!(s.counts(MigrantId(0)), [2, 0, 0, 0]);
+    }
+
+    #[test]
+    fn a_departing_migrant_s_ties_become_ties_home_or_abroad_at_their_other_ends() {
+        let mut s = TieStore::new(4, 4);
+        s.link(MigrantId(0), MigrantId(1), 90, 3);
+        s.link(MigrantId(0), MigrantId(2), 70, 4);
+        s.link(MigrantId(1), MigrantId(2), 50, 5);
+        s.add_external(MigrantId(0), TieKind::Transnational, 200, 0);
+        s.leave(MigrantId(0), TieKind::Abroad);
+        assert_eq!(s.counts(MigrantId(1)), [1, 0, 0, 1]);
+        assert_eq!(s.counts(MigrantId(2)), [1, 0, 0, 1]);
+        let abroad = s.of(MigrantId(1)).iter().find(|t| t.kind == TieKind::Abroad);
+        let t = abroad.expect("a tie abroad");
+        assert_eq!((t.other, t.strength, t.last_used), (EXTERNAL, 90, 3));
+        assert_eq!(
+            s.counts(MigrantId(0)),
+            [0, 0, 1, 0],
+            "the leaver keeps its family"
+        );
+        s.leave(MigrantId(1), TieKind::Transnational);
+        assert_eq!(s.counts(MigrantId(2)), [0, 0, 1, 1], "a returnee: a tie home");
     }
 
     #[test]
@@ -271,7 +331,7 @@ mod tests {
         let others: Vec<u32> = s.of(MigrantId(0)).iter().map(|t| t.other).collect();
         assert_eq!(others, vec![2, 3], "the weakest tie of 0 was kept");
         assert_eq!(s.of(MigrantId(2)).len(), 1, "and its other end too");
-        assert_eq!(s.counts(MigrantId(0)), [2, 0, 0]);
-        assert_eq!(s.counts(MigrantId(1)), [2, 0, 0]);
+        assert_eq!(s.counts(MigrantId(0)), [2, 0, 0, 0]);
+        assert_eq!(s.counts(MigrantId(1)), [2, 0, 0, 0]);
     }
 }

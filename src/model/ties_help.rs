@@ -7,7 +7,7 @@ use rand::RngExt;
 
 use super::agents::{Help, Housing, Migrant, MigrantId, Status, online};
 use super::step::{Sim, Today};
-use super::ties::{EXTERNAL, TieKind};
+use super::ties::{EXTERNAL, TieCounts, TieKind};
 
 #[derive(Clone, Debug)]
 pub struct TiesParams {
@@ -122,11 +122,11 @@ impl SocialParams {
 
 impl Sim<'_> {
     /// Tie decay and online meetings. Returns the migrant's tie counts by kind.
-    pub(super) fn social(&mut self, m: &mut Migrant, id: u32, today: &Today) -> [u8; 3] {
+    pub(super) fn social(&mut self, m: &mut Migrant, id: u32, today: &Today) -> TieCounts {
         let sc = self.sc;
         let ti = &sc.ties;
         if !ti.enabled {
-            return [0; 3];
+            return [0; TieKind::COUNT];
         }
         let t = today.t;
         let me = MigrantId(id);
@@ -138,7 +138,7 @@ impl Sim<'_> {
             let rng = &mut self.rng;
             self.ties.decay(me, |tie| {
                 let p = match tie.kind {
-                    TieKind::Transnational => transnational,
+                    TieKind::Transnational | TieKind::Abroad => transnational,
                     TieKind::Local if local_in_use => 0.0,
                     _ if u32::from(t.saturating_sub(tie.last_used)) < ti.in_use_days => 0.0,
                     _ => weekly,
@@ -251,13 +251,13 @@ mod tests {
         let mut counts = run(check, false);
         assert_eq!(
             counts,
-            [1, 0, 0],
+            [1, 0, 0, 0],
             "the old co-migrant and the unused local tie lapse"
         );
         counts = run(other, false);
-        assert_eq!(counts, [2, 1, 0], "no decay on other days");
+        assert_eq!(counts, [2, 1, 0, 0], "no decay on other days");
         counts = run(check, true);
-        assert_eq!(counts, [1, 1, 0], "a local job keeps local ties in use");
+        assert_eq!(counts, [1, 1, 0, 0], "a local job keeps local ties in use");
         // The lapsed tie is gone on both ends.
         let mut sim = world(&sc, vec![migrant(), migrant()], 10);
         link(&mut sim, 0, 1, 0);

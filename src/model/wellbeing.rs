@@ -3,6 +3,7 @@
 
 use super::agents::{Help, Legal, Migrant, NO_DAY, flag};
 use super::params::ParamReader;
+use super::ties::{TieCounts, TieKind};
 use super::step::{Sim, Today};
 
 #[derive(Clone, Debug)]
@@ -47,6 +48,8 @@ pub(super) struct Factors {
     pub family: f32,
     pub support: f32,
     pub local_ties: f32,
+    /// Ties abroad, 0..1 (`decisions.ties_abroad_full` pull fully).
+    pub abroad: f32,
     pub newcomer: f32,
     pub afford: bool,
 }
@@ -58,7 +61,7 @@ impl Sim<'_> {
         &self,
         m: &Migrant,
         today: &Today,
-        ties: [u8; 3],
+        ties: TieCounts,
         forced: bool,
     ) -> Factors {
         let d = &self.sc.decisions;
@@ -80,13 +83,14 @@ impl Sim<'_> {
                 .min(1.0),
             support: self.support(ties),
             local_ties: ((ties[0] + ties[1]) as f32 / d.local_ties_full as f32).min(1.0),
+            abroad: (ties[TieKind::Abroad as usize] as f32 / d.ties_abroad_full as f32).min(1.0),
             newcomer: self.newcomer[usize::from(days_here).min(self.newcomer.len() - 1)],
             afford: self.wealth(m, today.fx) >= self.cheapest_destination,
         }
     }
 
     /// Emotional support from ties, 0..1: co-migrants and locals (mutual aid) and ties at home.
-    pub(super) fn support(&self, ties: [u8; 3]) -> f32 {
+    pub(super) fn support(&self, ties: TieCounts) -> f32 {
         let s = &self.sc.social;
         let near = if s.mutual_aid_enabled && s.emotional_support_enabled {
             (ties[0] + ties[1]) as f32 / s.support_full_near as f32
@@ -157,10 +161,11 @@ impl Sim<'_> {
 mod tests {
     use super::super::agents::{Help, Housing, Migrant};
     use super::super::testkit::{days, migrant, scenario, today, world};
+    use super::super::ties::{TieCounts, TieKind};
 
     /// One day of wellbeing for `m` on `t` with tie counts `ties`: the support, the new
     /// stress and the emotional help counted.
-    fn live(sets: &[&str], m: Migrant, t: u16, ties: [u8; 3]) -> (f32, f32, u32) {
+    fn live(sets: &[&str], m: Migrant, t: u16, ties: TieCounts) -> (f32, f32, u32) {
         let sc = scenario(sets);
         let mut sim = world(&sc, vec![m], 14);
         let day = today(&mut sim, t);
@@ -180,8 +185,8 @@ mod tests {
         // 0.5 × 0.8 − 0.2 × S and stress moves 0.1 of the way to it from 0.3.
         let mut m = migrant();
         (m.strain, m.stress) = (0.8, 0.3);
-        let (s0, alone, _) = live(&[], m, days::EARLY, [0, 0, 0]);
-        let (s1, supported, _) = live(&[], m, days::EARLY, [1, 0, 2]);
+        let (s0, alone, _) = live(&[], m, days::EARLY, [0, 0, 0, 0]);
+        let (s1, supported, _) = live(&[], m, days::EARLY, [1, 0, 2, 0]);
         assert_eq!(s0, 0.0);
         assert!((s1 - (1.0 / 4.0 + 2.0 / 8.0)).abs() < 1e-6, "support {s1}");
         assert!((alone - (0.3 + 0.1 * (0.4 - 0.3))).abs() < 1e-6, "{alone}");
@@ -194,12 +199,12 @@ mod tests {
             &["social.mutual_aid_enabled=false"],
             m,
             days::EARLY,
-            [1, 0, 2],
+            [1, 0, 2, 0],
         );
         assert!((home - 0.25).abs() < 1e-6, "{home}");
         // Support full at 1, and counted as emotional help when stress stays high.
         m.stress = 0.9;
-        let (full, _, helped) = live(&[], m, days::EARLY, [4, 2, 8]);
+        let (full, _, helped) = live(&[], m, days::EARLY, [4, 2, 8, 0]);
         assert_eq!((full, helped), (1.0, 1));
     }
 
@@ -212,7 +217,7 @@ mod tests {
                 &[&format!("housing.precarity.hotel={hotel}")],
                 m,
                 days::EARLY,
-                [0; 3],
+                [0; TieKind::COUNT],
             )
             .1
         };
@@ -223,7 +228,7 @@ mod tests {
         let mut sim = world(&sc, vec![m], 15);
         m.housing = Housing::Shelter;
         let day = today(&mut sim, days::EARLY);
-        assert!((sim.factors(&m, &day, [0; 3], false).housing - 0.7).abs() < 1e-6);
+        assert!((sim.factors(&m, &day, [0; TieKind::COUNT], false).housing - 0.7).abs() < 1e-6);
     }
 
     #[test]
@@ -235,7 +240,7 @@ mod tests {
             m.legal_until = t + left;
             let mut sim = world(&sc, vec![m], 16);
             let day = today(&mut sim, t);
-            sim.factors(&m, &day, [0; 3], false).legal
+            sim.factors(&m, &day, [0; TieKind::COUNT], false).legal
         };
         assert_eq!(legal(days::AFTER_BAN, urgent - 1), 1.0);
         assert_eq!(legal(days::AFTER_BAN, urgent), 0.0, "not yet soon");

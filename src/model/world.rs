@@ -58,6 +58,25 @@ pub struct CityState {
     /// A migrant waiting for a flatmate (`u32::MAX` = none).
     pub flatmate_waiting: u32,
     pub shelter_last: u32,
+    /// Local positions open to migrants, in agents (fractional at coarse scales); infinite
+    /// when `labour.finite_jobs` is off.
+    pub jobs_capacity: f32,
+    /// Agents holding a local job in this city.
+    pub jobs_filled: u32,
+}
+
+impl CityState {
+    /// The share of the city's local positions still open, 0..1: scales every way of
+    /// finding a local job (finite demand, docs/MODEL.md §7.5).
+    pub fn vacancy(&self) -> f32 {
+        if self.jobs_capacity.is_infinite() {
+            1.0
+        } else if self.jobs_capacity <= 0.0 {
+            0.0
+        } else {
+            (1.0 - self.jobs_filled as f32 / self.jobs_capacity).max(0.0)
+        }
+    }
 }
 
 pub struct World {
@@ -154,6 +173,12 @@ impl World {
                 market: 0,
                 flatmate_waiting: u32::MAX,
                 shelter_last: u32::MAX,
+                jobs_capacity: if sc.labour.finite_jobs {
+                    (c.local_jobs / ppa) as f32
+                } else {
+                    f32::INFINITY
+                },
+                jobs_filled: 0,
             })
             .collect();
         World {

@@ -249,6 +249,7 @@ pub fn edges(edges: &[crate::engine::Edge]) -> String {
         Node::Migrant(i) => format!("m{i}"),
         Node::Local { of, k } => format!("local:{of}:{k}"),
         Node::Home { of, k } => format!("home:{of}:{k}"),
+        Node::Abroad { of, k } => format!("abroad:{of}:{k}"),
     };
     let mut out = String::from("source,target,kind,strength\n");
     for e in edges {

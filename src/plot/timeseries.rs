@@ -196,13 +196,16 @@ pub fn departures(daily: &Daily) -> Result<TimePanel, PlotError> {
 }
 
 /// The social-capital columns (mean ties per migrant present, by kind).
-pub fn tie_columns() -> Vec<String> {
-    columns::names(&columns::TIES, &[])
+/// The tie columns this run wrote (runs of earlier versions lack `ties_abroad`).
+pub fn tie_columns(daily: &Daily) -> Vec<String> {
+    let mut names = columns::names(&columns::TIES, &[]);
+    names.retain(|c| daily.has(c));
+    names
 }
 
 /// Whether this run wrote the social-capital columns.
 pub fn has_social_capital(daily: &Daily) -> bool {
-    tie_columns().iter().all(|c| daily.has(c))
+    !tie_columns(daily).is_empty()
 }
 
 /// Stocks of help received through ties, if this run wrote them: (column, denominator,
@@ -226,7 +229,7 @@ const VIA_TIE: [(&str, &str, &str); 2] = [
 /// shares housed and employed through a tie when those columns exist.
 pub fn social_capital(daily: &Daily) -> Result<Vec<TimePanel>, PlotError> {
     let present = daily.matrix("present")?;
-    let tie_columns = tie_columns();
+    let tie_columns = tie_columns(daily);
     let colours = style::category_colours(&tie_columns);
     let ties = tie_columns
         .iter()

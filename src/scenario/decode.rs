@@ -234,6 +234,7 @@ fn cities(r: &Reader<'_>) -> Vec<City> {
             shelter_beds: c.nonneg("shelter_beds"),
             wage_kzt_month: c.nonneg("wage_kzt_month"),
             labour_demand: c.nonneg("labour_demand"),
+            local_jobs: c.nonneg("local_jobs"),
             name,
         });
         c.finish();
