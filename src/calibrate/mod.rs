@@ -57,6 +57,10 @@ pub struct ValidateArgs {
     pub force: bool,
 }
 
+fn parse_date(s: &str) -> Result<crate::calendar::Date, String> {
+    crate::calendar::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
+}
+
 /// Options of `relocant calibrate`.
 #[derive(clap::Args, Debug)]
 pub struct CalibrateArgs {
@@ -73,6 +77,11 @@ pub struct CalibrateArgs {
     /// (`holdout_fit.csv`, `holdout_fit.md` and a section of the report).
     #[arg(long, value_name = "TARGETS")]
     pub holdout: Option<PathBuf>,
+    /// Also calibrate on the --targets figures dated before DATE alone (in
+    /// OUT/out_of_sample/) and report how that fit predicts the figures from DATE on: what
+    /// the model gets without being told.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub out_of_sample_before: Option<crate::calendar::Date>,
     /// Output directory [default: output/calibration/<scenario name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -218,7 +227,238 @@ fn holds_results(dir: &Path) -> bool {
     })
 }
 
-/// `relocant calibrate`: ABC-SMC, then the calibrated scenario, its validation and report.
+/// What every ABC-SMC fit of one `calibrate` command shares: only the targets and the
+/// checkpoint differ between the main fit and the out-of-sample one.
+struct Fitting<'a> {
+    args: &'a CalibrateArgs,
+    params: &'a Params,
+    base: &'a scenario::Loaded,
+    settings: abc::Settings,
+    pool: &'a rayon::ThreadPool,
+}
+
+/// The result of one ABC-SMC fit.
+struct Fitted {
+    generations: Vec<abc::Generation>,
+    stalled: Option<checkpoint::Stalled>,
+    point: Vec<f64>,
+}
+
+impl Fitting<'_> {
+    /// The checkpoint fingerprint of a fit to `targets`: every input that changes it.
+    fn fingerprint(&self, targets: &Targets) -> String {
+        let abc = &self.params.abc;
+        checkpoint::fingerprint(&[
+            env!("CARGO_PKG_VERSION"),
+            &self.base.resolved_toml(),
+            &targets.text,
+            &format!("{:?}", self.params.list),
+            &format!(
+                "{} {} {} {} {:?} {} {}",
+                abc.particles,
+                abc.quantile,
+                abc.min_acceptance,
+                abc.tolerance,
+                abc.persons_per_agent,
+                abc.replicates,
+                self.settings.seed
+            ),
+        ])
+    }
+
+    /// Runs ABC-SMC against `targets`, saving each generation to `cp_path` and continuing
+    /// from it when `resume` (a checkpoint made with other inputs is refused).
+    fn fit(
+        &self,
+        targets: &Targets,
+        cp_path: &Path,
+        resume: bool,
+        what: &str,
+    ) -> Result<Fitted, Failure> {
+        let (args, params) = (self.args, self.params);
+        let abc = &params.abc;
+        let fingerprint = self.fingerprint(targets);
+        let mut generations = Vec::new();
+        let mut stalled = None;
+        if resume {
+            let cp = checkpoint::load(cp_path).map_err(|e| {
+                Failure::Input(format!(
+                    "--resume: nothing to resume in {}: {e}",
+                    cp_path.display()
+                ))
+            })?;
+            if cp.fingerprint != fingerprint {
+                return Err(Failure::Input(format!(
+                    "--resume: the calibration in {} was made with other inputs (scenario, targets, params, seed or program version); use another --out or --force to start again",
+                    cp_path.parent().unwrap_or(cp_path).display()
+                )));
+            }
+            generations = cp.generations;
+            stalled = cp.stalled;
+        }
+        let priors = params.priors();
+        let proposals = Proposals {
+            resolved: self.base.resolved.clone(),
+            rejected: Mutex::new((0, None)),
+        };
+        let simulate = |theta: &[f64], sim_seed: u64| -> abc::Simulated {
+            let Some(mut sc) = proposals.scenario(&params.assignments(theta)) else {
+                return abc::Simulated {
+                    distance: f64::INFINITY,
+                    values: vec![f64::NAN; targets.list.len()],
+                };
+            };
+            targets.prepare(&mut sc);
+            sc.seed = sim_seed;
+            let mut values = vec![0.0; targets.list.len()];
+            for r in 0..abc.replicates {
+                let run = engine::run_replicate(&sc, r, &|| ());
+                for (v, x) in values.iter_mut().zip(targets.observe(&sc, &run)) {
+                    *v += x / f64::from(abc.replicates);
+                }
+            }
+            abc::Simulated {
+                distance: targets.distance(&values),
+                values,
+            }
+        };
+        if !args.quiet && !generations.is_empty() {
+            crate::note!(
+                "relocant: {what}: resuming: {} of {} generations done{}",
+                generations.len(),
+                abc.generations,
+                if stalled.is_some() {
+                    " (sampling stopped early)"
+                } else {
+                    ""
+                }
+            );
+        }
+        while stalled.is_none() && (generations.len() as u32) < abc.generations {
+            if let Some(last) = generations.last()
+                && last.index > 0
+                && last.epsilon <= abc.tolerance
+            {
+                break;
+            }
+            let g = generations.len() as u32;
+            let gen_started = Instant::now();
+            let progress = Progress::new(
+                abc.particles as u64,
+                &format!("{what}: generation {g}/{}", abc.generations - 1),
+                args.quiet,
+            );
+            let counted = AtomicUsize::new(0);
+            let step = self.pool.install(|| {
+                abc::generation(
+                    &self.settings,
+                    &priors,
+                    generations.last(),
+                    g,
+                    &simulate,
+                    &|| {
+                        // Proposals of the last batch beyond `particles` are not counted.
+                        if counted.fetch_add(1, Ordering::Relaxed) < abc.particles {
+                            progress.inc(1);
+                        }
+                    },
+                )
+            });
+            progress.finish();
+            match step {
+                abc::Step::Done(done) => {
+                    if !args.quiet {
+                        crate::note!(
+                            "relocant: {what}: generation {g}: tolerance {:.3}, {} of {} proposals accepted ({:.0}%), ESS {:.0}, best distance {:.3}, {:.1} s",
+                            done.epsilon,
+                            done.particles.len(),
+                            done.proposals,
+                            100.0 * done.acceptance(),
+                            done.ess(),
+                            done.best().distance,
+                            gen_started.elapsed().as_secs_f64()
+                        );
+                    }
+                    generations.push(done);
+                }
+                abc::Step::Stalled {
+                    epsilon,
+                    proposals,
+                    accepted,
+                } => {
+                    if !args.quiet {
+                        crate::note!(
+                            "relocant: {what}: generation {g}: only {accepted} of {proposals} proposals met tolerance {epsilon:.3} (below abc.min_acceptance); the posterior is generation {}",
+                            g - 1
+                        );
+                    }
+                    stalled = Some(checkpoint::Stalled {
+                        generation: g,
+                        epsilon,
+                        proposals,
+                        accepted,
+                    });
+                }
+            }
+            checkpoint::save(cp_path, &fingerprint, &generations, stalled.as_ref()).map_err(
+                |e| Failure::Runtime(format!("cannot write {}: {e}", cp_path.display())),
+            )?;
+        }
+        let (rejected, first) = proposals
+            .rejected
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        if rejected > 0 && !args.quiet {
+            crate::note!(
+                "relocant: warning: the scenario rejected {rejected} proposals (counted as not accepted), e.g. {}",
+                first.unwrap_or_default()
+            );
+        }
+        let posterior = generations
+            .last()
+            .ok_or_else(|| Failure::Runtime("no generation was completed".into()))?;
+        let point: Vec<f64> = match abc.point {
+            Point::Best => posterior.best().theta.clone(),
+            Point::Median => (0..params.list.len())
+                .map(|i| posterior.quantile(i, 0.5))
+                .collect(),
+        };
+        Ok(Fitted {
+            generations,
+            stalled,
+            point,
+        })
+    }
+}
+
+/// Writes a calibrated scenario to each of `paths` (creating their directories).
+fn write_calibrated(
+    summary: &report::Summary<'_>,
+    input: &Path,
+    paths: &[PathBuf],
+) -> Result<(), Failure> {
+    for p in paths {
+        let text = report::calibrated_toml(summary, input, p)
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", p.display())))?;
+        output::write_file_atomically(p, text.as_bytes())
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", p.display())))?;
+    }
+    Ok(())
+}
+
+/// Writes result files into `dir`.
+fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<(), Failure> {
+    for (name, text) in files {
+        let p = dir.join(name);
+        output::write_file_atomically(&p, text.as_bytes())
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", p.display())))?;
+    }
+    Ok(())
+}
+
+/// `relocant calibrate`: ABC-SMC, then the calibrated scenario, its validation and report;
+/// with `--out-of-sample-before`, a second fit to the earlier figures alone and how it
+/// predicts the later ones.
 pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let loaded = scenario::load(Source::File(&args.scenario), &[])?;
@@ -230,6 +470,15 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             h.check_run(&loaded.scenario)?;
             Some(h)
         }
+        None => None,
+    };
+    let split = match args.out_of_sample_before {
+        Some(d) => Some(targets.split_at(d).ok_or_else(|| {
+            Failure::Input(format!(
+                "--out-of-sample-before {d}: {} needs figures on both sides of that date (the day a figure is read, a panel's date plus its horizon)",
+                args.targets.display()
+            ))
+        })?),
         None => None,
     };
     let params = Params::read(&args.params, &args.scenario)?;
@@ -248,22 +497,6 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         .into_iter()
         .collect();
     let base = scenario::load(Source::File(&args.scenario), &scale_sets)?;
-    let priors = params.priors();
-    let fingerprint = checkpoint::fingerprint(&[
-        env!("CARGO_PKG_VERSION"),
-        &base.resolved_toml(),
-        &targets.text,
-        &format!("{:?}", params.list),
-        &format!(
-            "{} {} {} {} {:?} {} {seed}",
-            abc.particles,
-            abc.quantile,
-            abc.min_acceptance,
-            abc.tolerance,
-            abc.persons_per_agent,
-            abc.replicates
-        ),
-    ]);
 
     let out = args.out.clone().unwrap_or_else(|| {
         Path::new("output")
@@ -271,8 +504,6 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             .join(&loaded.scenario.name)
     });
     let cp_path = out.join("checkpoint.json");
-    let mut generations = Vec::new();
-    let mut stalled = None;
     if args.resume && !cp_path.exists() {
         return Err(Failure::Input(format!(
             "--resume: nothing to resume in {}: it holds no checkpoint.json",
@@ -284,180 +515,41 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     std::fs::create_dir_all(&out)
         .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", out.display())))?;
     let _lock = crate::command::lock_dir(&out)?;
-    if args.resume {
-        let cp = checkpoint::load(&cp_path).map_err(|e| {
-            Failure::Input(format!(
-                "--resume: nothing to resume in {}: {e}",
-                out.display()
-            ))
-        })?;
-        if cp.fingerprint != fingerprint {
-            return Err(Failure::Input(format!(
-                "--resume: the calibration in {} was made with other inputs (scenario, targets, params, seed or program version); use another --out or --force to start again",
-                out.display()
-            )));
-        }
-        generations = cp.generations;
-        stalled = cp.stalled;
-    } else if holds_results(&out) && !args.force {
+    if !args.resume && holds_results(&out) && !args.force {
         return Err(Failure::Input(format!(
             "{} already exists; pass --resume to continue its calibration, --force to start again, or choose another --out",
             out.display()
         )));
     }
-
-    let proposals = Proposals {
-        resolved: base.resolved.clone(),
-        rejected: Mutex::new((0, None)),
-    };
-    let simulate = |theta: &[f64], sim_seed: u64| -> abc::Simulated {
-        let Some(mut sc) = proposals.scenario(&params.assignments(theta)) else {
-            return abc::Simulated {
-                distance: f64::INFINITY,
-                values: vec![f64::NAN; targets.list.len()],
-            };
-        };
-        targets.prepare(&mut sc);
-        sc.seed = sim_seed;
-        let mut values = vec![0.0; targets.list.len()];
-        for r in 0..abc.replicates {
-            let run = engine::run_replicate(&sc, r, &|| ());
-            for (v, x) in values.iter_mut().zip(targets.observe(&sc, &run)) {
-                *v += x / f64::from(abc.replicates);
-            }
-        }
-        abc::Simulated {
-            distance: targets.distance(&values),
-            values,
-        }
-    };
-
+    if args.force && !args.resume {
+        // A fresh start: an earlier out-of-sample fit is not continued either.
+        let _ = std::fs::remove_dir_all(out.join(OUT_OF_SAMPLE));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs)
         .build()
         .map_err(|e| Failure::Runtime(format!("cannot start threads: {e}")))?;
-    if !args.quiet && !generations.is_empty() {
-        crate::note!(
-            "relocant: resuming: {} of {} generations done{}",
-            generations.len(),
-            abc.generations,
-            if stalled.is_some() {
-                " (sampling stopped early)"
-            } else {
-                ""
-            }
-        );
-    }
-    while stalled.is_none() && (generations.len() as u32) < abc.generations {
-        if let Some(last) = generations.last()
-            && last.index > 0
-            && last.epsilon <= abc.tolerance
-        {
-            break;
-        }
-        let g = generations.len() as u32;
-        let gen_started = Instant::now();
-        let progress = Progress::new(
-            abc.particles as u64,
-            &format!("generation {g}/{}", abc.generations - 1),
-            args.quiet,
-        );
-        let counted = AtomicUsize::new(0);
-        let step = pool.install(|| {
-            abc::generation(
-                &settings,
-                &priors,
-                generations.last(),
-                g,
-                &simulate,
-                &|| {
-                    // Proposals of the last batch beyond `particles` are not counted.
-                    if counted.fetch_add(1, Ordering::Relaxed) < abc.particles {
-                        progress.inc(1);
-                    }
-                },
-            )
-        });
-        progress.finish();
-        match step {
-            abc::Step::Done(done) => {
-                if !args.quiet {
-                    crate::note!(
-                        "relocant: generation {g}: tolerance {:.3}, {} of {} proposals accepted ({:.0}%), ESS {:.0}, best distance {:.3}, {:.1} s",
-                        done.epsilon,
-                        done.particles.len(),
-                        done.proposals,
-                        100.0 * done.acceptance(),
-                        done.ess(),
-                        done.best().distance,
-                        gen_started.elapsed().as_secs_f64()
-                    );
-                }
-                generations.push(done);
-            }
-            abc::Step::Stalled {
-                epsilon,
-                proposals,
-                accepted,
-            } => {
-                if !args.quiet {
-                    crate::note!(
-                        "relocant: generation {g}: only {accepted} of {proposals} proposals met tolerance {epsilon:.3} (below abc.min_acceptance); the posterior is generation {}",
-                        g - 1
-                    );
-                }
-                stalled = Some(checkpoint::Stalled {
-                    generation: g,
-                    epsilon,
-                    proposals,
-                    accepted,
-                });
-            }
-        }
-        checkpoint::save(&cp_path, &fingerprint, &generations, stalled.as_ref())
-            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", cp_path.display())))?;
-    }
-    let (rejected, first) = proposals
-        .rejected
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
-    if rejected > 0 && !args.quiet {
-        crate::note!(
-            "relocant: warning: the scenario rejected {rejected} proposals (counted as not accepted), e.g. {}",
-            first.unwrap_or_default()
-        );
-    }
-    let posterior = generations
-        .last()
-        .ok_or_else(|| Failure::Runtime("no generation was completed".into()))?;
-    let point: Vec<f64> = match abc.point {
-        Point::Best => posterior.best().theta.clone(),
-        Point::Median => (0..params.list.len())
-            .map(|i| posterior.quantile(i, 0.5))
-            .collect(),
+    let fitting = Fitting {
+        args: &args,
+        params: &params,
+        base: &base,
+        settings,
+        pool: &pool,
     };
+    let fitted = fitting.fit(&targets, &cp_path, args.resume, "calibration")?;
     let summary = report::Summary {
         params: &params,
         targets: &targets,
-        generations: &generations,
-        stalled: stalled.as_ref(),
-        point: &point,
+        generations: &fitted.generations,
+        stalled: fitted.stalled.as_ref(),
+        point: &fitted.point,
         seed,
     };
 
     // The calibrated scenario, beside the results and where asked, then its validation.
     let mut scenario_paths = vec![out.join("calibrated.toml")];
     scenario_paths.extend(args.calibrated.clone());
-    for p in &scenario_paths {
-        let text = report::calibrated_toml(&summary, &args.scenario, p)
-            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", p.display())))?;
-        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.display())))?;
-        }
-        output::write_file_atomically(p, text.as_bytes())
-            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", p.display())))?;
-    }
+    write_calibrated(&summary, &args.scenario, &scenario_paths)?;
     let mut val_sets = vec![format!("replicates={}", params.validation.replicates)];
     if let Some(k) = params.validation.persons_per_agent {
         val_sets.push(format!("arrivals.persons_per_agent={k}"));
@@ -495,17 +587,83 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         files.push(("holdout_fit.csv", t.to_csv()));
         files.push(("holdout_fit.md", t.to_markdown()));
     }
-    for (name, text) in &files {
-        let p = out.join(name);
-        output::write_file_atomically(&p, text.as_bytes())
-            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", p.display())))?;
+    write_files(&out, &files)?;
+
+    // Out of sample: the same calibration on the earlier figures alone, and how its
+    // calibrated scenario predicts the later ones it was not given.
+    let mut out_of_sample = None;
+    if let (Some((early, late)), Some(split_day)) = (&split, args.out_of_sample_before) {
+        let dir = out.join(OUT_OF_SAMPLE);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.display())))?;
+        let early_cp = dir.join("checkpoint.json");
+        let resume_early = args.resume && early_cp.exists();
+        let early_fit = fitting.fit(early, &early_cp, resume_early, "out-of-sample calibration")?;
+        let early_summary = report::Summary {
+            params: &params,
+            targets: early,
+            generations: &early_fit.generations,
+            stalled: early_fit.stalled.as_ref(),
+            point: &early_fit.point,
+            seed,
+        };
+        let early_path = dir.join("calibrated.toml");
+        write_calibrated(
+            &early_summary,
+            &args.scenario,
+            std::slice::from_ref(&early_path),
+        )?;
+        let early_scenario = scenario::load(Source::File(&early_path), &val_sets).map_err(|e| {
+            Failure::Runtime(format!(
+                "the out-of-sample calibrated scenario does not load: {e}"
+            ))
+        })?;
+        if !args.quiet {
+            crate::note!(
+                "relocant: validating {} with {} replicates",
+                early_path.display(),
+                params.validation.replicates
+            );
+        }
+        let mut t = fit_tables(
+            &early_scenario.scenario,
+            &[early, late],
+            args.jobs,
+            args.quiet,
+        );
+        let late_table = t.pop().expect("the held-out table");
+        let early_table = t.pop().expect("the in-sample table");
+        write_files(
+            &dir,
+            &[
+                ("posterior.csv", report::posterior_csv(&early_summary)),
+                (
+                    "posterior_summary.csv",
+                    report::posterior_summary_csv(&early_summary),
+                ),
+                ("generations.csv", report::generations_csv(&early_summary)),
+                ("fit.csv", early_table.to_csv()),
+                ("fit.md", early_table.to_markdown()),
+                ("holdout_fit.csv", late_table.to_csv()),
+                ("holdout_fit.md", late_table.to_markdown()),
+            ],
+        )?;
+        out_of_sample = Some(report::OutOfSample {
+            split: split_day,
+            late,
+            generations: early_fit.generations.len(),
+            posterior: report::posterior_markdown(&early_summary),
+            early_table,
+            late_table,
+        });
     }
+
     Manifest::new("calibrate")
         .with(serde_json::json!({
             "reproduce": format!("relocant {command}"),
             "seed": seed,
-            "generations": generations.len(),
-            "simulations": generations.iter().map(|g| g.simulations).sum::<u64>(),
+            "generations": fitted.generations.len(),
+            "simulations": fitted.generations.iter().map(|g| g.simulations).sum::<u64>(),
             "threads": pool.current_num_threads(),
             "wall_seconds": started.elapsed().as_secs_f64(),
         }))
@@ -516,6 +674,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             &summary,
             &table,
             holdout.as_ref().zip(holdout_table.as_ref()),
+            out_of_sample.as_ref(),
             &command,
             &args,
             &calibrated.scenario,
@@ -535,6 +694,13 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         println!("\nOut of sample (held-out targets):\n");
         print!("{}", t.to_markdown());
     }
+    if let Some(o) = &out_of_sample {
+        println!(
+            "\nOut of sample (calibrated on the figures before {} alone, predicting the rest):\n",
+            o.split
+        );
+        print!("{}", o.late_table.to_markdown());
+    }
     if !args.quiet {
         crate::note!(
             "relocant: wrote {} ({:.0} s)",
@@ -544,3 +710,6 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+/// The subdirectory of a calibration's output holding the out-of-sample fit.
+const OUT_OF_SAMPLE: &str = "out_of_sample";

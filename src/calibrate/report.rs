@@ -16,6 +16,18 @@ use super::params::{Param, Params, Point};
 use super::targets::{MONTH_DAY, QUANTITIES, Targets};
 use crate::scenario::Scenario;
 
+/// The out-of-sample check of a calibration: a second fit to the figures before `split`
+/// alone, and its calibrated scenario's fit to those (in sample) and to the rest.
+pub struct OutOfSample<'a> {
+    pub split: crate::calendar::Date,
+    pub late: &'a Targets,
+    pub generations: usize,
+    /// The second fit's posterior table (`posterior_markdown`).
+    pub posterior: String,
+    pub early_table: FitTable,
+    pub late_table: FitTable,
+}
+
 /// A finished calibration, as the renderers need it.
 pub struct Summary<'a> {
     pub params: &'a Params,
@@ -317,6 +329,9 @@ pub fn command_line(args: &CalibrateArgs, seed: u64) -> String {
     if let Some(h) = &args.holdout {
         c.push_str(&format!(" --holdout {}", h.display()));
     }
+    if let Some(d) = &args.out_of_sample_before {
+        c.push_str(&format!(" --out-of-sample-before {d}"));
+    }
     if let Some(o) = &args.out {
         c.push_str(&format!(" --out {}", o.display()));
     }
@@ -336,6 +351,7 @@ pub fn markdown(
     s: &Summary<'_>,
     fit: &FitTable,
     holdout: Option<(&Targets, &FitTable)>,
+    out_of_sample: Option<&OutOfSample<'_>>,
     command: &str,
     args: &CalibrateArgs,
     validated: &Scenario,
@@ -387,6 +403,26 @@ pub fn markdown(
             path.display()
         ));
         out.push_str(&h.to_markdown());
+    }
+
+    if let Some(o) = out_of_sample {
+        out.push_str(&format!(
+            "\n## Out of sample: calibrated on the figures before {} alone\n\n",
+            o.split
+        ));
+        out.push_str(&format!(
+            "The same command also calibrates the model, with the same priors, sampler settings and seed ({} generations), on the {} figures that a run can compute before {} alone, and validates that scenario (written to `out_of_sample/calibrated.toml` in the output directory) with the same runs as above against all figures. The {} later figures were not given to it: their table shows what the model predicts without being told, and a figure outside its band there is a failure of the model, reported as it is. A target whose value sits on an edge of its band is a bound (an upper bound from official totals that include other groups): any value inside the band meets it.\n\n",
+            o.generations,
+            o.early_table.rows.len(),
+            o.split,
+            o.late.list.len(),
+        ));
+        out.push_str("**Predicted (not fitted):**\n\n");
+        out.push_str(&o.late_table.to_markdown());
+        out.push_str("\n**Fitted (in sample):**\n\n");
+        out.push_str(&o.early_table.to_markdown());
+        out.push_str("\n**Its posterior** (compare with the calibrated parameters below):\n\n");
+        out.push_str(&o.posterior);
     }
 
     out.push_str("\n## Calibrated parameters\n\n");

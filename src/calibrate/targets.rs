@@ -577,6 +577,24 @@ impl Targets {
         }
     }
 
+    /// The targets a run can compute before `split` (the last day they need is earlier),
+    /// and the others, each as a set of its own; `None` when either would be empty.
+    pub fn split_at(&self, split: Date) -> Option<(Targets, Targets)> {
+        let part = |early: bool| {
+            let mut t = self.clone();
+            t.list.retain(|x| (x.last_day_needed() < split) == early);
+            // The fingerprint of a part names the split too.
+            t.text = format!(
+                "{}\n# {} {split}",
+                self.text,
+                if early { "before" } else { "from" }
+            );
+            t
+        };
+        let (early, late) = (part(true), part(false));
+        (!early.list.is_empty() && !late.list.is_empty()).then_some((early, late))
+    }
+
     /// The latest day any target needs (a panel's date plus its horizon).
     pub fn last_date(&self) -> Date {
         self.list

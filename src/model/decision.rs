@@ -6,8 +6,8 @@ use super::params::ParamReader;
 use rand::RngExt;
 
 use super::agents::{Housing, Legal, Migrant, MigrantId, Reason, Status, flag};
-use super::ties::TieKind;
 use super::step::{NONE, Sim, Today};
+use super::ties::TieKind;
 use super::wellbeing::Factors;
 
 #[derive(Clone, Debug)]
@@ -299,9 +299,9 @@ fn fast_exp(x: f32) -> f32 {
 mod tests {
     use super::super::agents::{Migrant, Reason, Status};
     use super::super::testkit::{days, migrant, scenario, today, world};
+    use super::super::ties::TieKind;
     use super::super::wellbeing::Factors;
     use super::fast_exp;
-    use super::super::ties::TieKind;
 
     #[test]
     fn fast_exp_is_close_to_exp() {

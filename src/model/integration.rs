@@ -117,7 +117,12 @@ mod tests {
 
     const ONE_LOCAL: TieCounts = [0, 1, 0, 0];
 
-    fn days_of(sim: &mut super::Sim<'_>, mut m: Migrant, ties: TieCounts, n: usize) -> Vec<(u16, bool)> {
+    fn days_of(
+        sim: &mut super::Sim<'_>,
+        mut m: Migrant,
+        ties: TieCounts,
+        n: usize,
+    ) -> Vec<(u16, bool)> {
         (0..n)
             .map(|_| {
                 sim.integration(&mut m, ties);

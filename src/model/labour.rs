@@ -339,7 +339,10 @@ mod tests {
         let day = today(&mut sim, days::EARLY);
         with(&mut sim, 0, |s, m| s.labour(m, 0, &day));
         with(&mut sim, 1, |s, m| s.labour(m, 1, &day));
-        assert!(sim.agents[0].has_local_job(), "the first finds the position");
+        assert!(
+            sim.agents[0].has_local_job(),
+            "the first finds the position"
+        );
         assert!(!sim.agents[1].has_local_job(), "the city is full");
         assert_eq!(sim.world.cities[0].jobs_filled, 1);
         // The holder loses it: the position opens for the other.

@@ -47,8 +47,7 @@ impl Sim<'_> {
         }
         // Members invite co-migrant ties into their closed chat, at
         // `community_invite_prob_per_day` per tie and day; pushed from the member's side.
-        if m.online & online::COMMUNITY != 0
-            && self.chance(on.community_leave_prob_per_day as f32)
+        if m.online & online::COMMUNITY != 0 && self.chance(on.community_leave_prob_per_day as f32)
         {
             m.online &= !online::COMMUNITY;
         }

@@ -339,9 +339,17 @@ mod tests {
                     if t.other == EXTERNAL {
                         continue;
                     }
-                    assert_eq!(m.status, Status::Present, "a departed migrant keeps a co-migrant tie");
+                    assert_eq!(
+                        m.status,
+                        Status::Present,
+                        "a departed migrant keeps a co-migrant tie"
+                    );
                     let o = &sim.agents[t.other as usize];
-                    assert_eq!(o.status, Status::Present, "a tie to a departed migrant on day {day}");
+                    assert_eq!(
+                        o.status,
+                        Status::Present,
+                        "a tie to a departed migrant on day {day}"
+                    );
                 }
                 if m.status != Status::Present && m.status != Status::NotArrived {
                     departed_with_ties += 1;

@@ -306,7 +306,10 @@ mod tests {
         s.leave(MigrantId(0), TieKind::Abroad);
         assert_eq!(s.counts(MigrantId(1)), [1, 0, 0, 1]);
         assert_eq!(s.counts(MigrantId(2)), [1, 0, 0, 1]);
-        let abroad = s.of(MigrantId(1)).iter().find(|t| t.kind == TieKind::Abroad);
+        let abroad = s
+            .of(MigrantId(1))
+            .iter()
+            .find(|t| t.kind == TieKind::Abroad);
         let t = abroad.expect("a tie abroad");
         assert_eq!((t.other, t.strength, t.last_used), (EXTERNAL, 90, 3));
         assert_eq!(
@@ -315,7 +318,11 @@ mod tests {
             "the leaver keeps its family"
         );
         s.leave(MigrantId(1), TieKind::Transnational);
-        assert_eq!(s.counts(MigrantId(2)), [0, 0, 1, 1], "a returnee: a tie home");
+        assert_eq!(
+            s.counts(MigrantId(2)),
+            [0, 0, 1, 1],
+            "a returnee: a tie home"
+        );
     }
 
     #[test]

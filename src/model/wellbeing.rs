@@ -3,8 +3,8 @@
 
 use super::agents::{Help, Legal, Migrant, NO_DAY, flag};
 use super::params::ParamReader;
-use super::ties::{TieCounts, TieKind};
 use super::step::{Sim, Today};
+use super::ties::{TieCounts, TieKind};
 
 #[derive(Clone, Debug)]
 pub struct WellbeingParams {
