@@ -794,9 +794,13 @@ fn the_shipped_calibrated_scenario_fits_the_targets_docs_validation_says_it_fits
 fn the_docs_show_the_calibrated_values() {
     let read = |p: &str| fs::read_to_string(root().join(p)).unwrap();
     let validation = read("docs/VALIDATION.md");
-    let start = validation
-        .find("| parameter | prior |")
-        .expect("VALIDATION.md has the posterior table");
+    let section = validation
+        .find("## Calibrated parameters")
+        .expect("VALIDATION.md has the calibrated parameters");
+    let start = section
+        + validation[section..]
+            .find("| parameter | prior |")
+            .expect("VALIDATION.md has the posterior table");
     let end = validation[start..].find("\n\n").unwrap() + start;
     let table = &validation[start..=end];
     assert!(

@@ -310,13 +310,7 @@ mod tests {
         use rand::SeedableRng;
         // A small whole run: every path that takes, loses or leaves a job, and every
         // departure, must keep the city counts and the network in step with the migrants.
-        let sc = crate::scenario::load(
-            crate::scenario::Source::Builtin,
-            &["arrivals.persons_per_agent=400".to_string()],
-        )
-        .map_err(|e| e.lines.join("\n"))
-        .unwrap()
-        .scenario;
+        let sc = scenario(&["arrivals.persons_per_agent=400"]);
         let mut sim = super::Sim::new(&sc, rand_chacha::ChaCha8Rng::seed_from_u64(11));
         let mut departed_with_ties = 0;
         for day in 0..sc.days() {
