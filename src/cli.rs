@@ -33,6 +33,7 @@ pub enum Command {
     /// Redraw the figures of run directories from their CSV files (several: a comparison),
     /// or of sweep directories (heatmaps of a grid, sensitivity indices).
     Plot {
+        /// Run directories (one: its figures; several: a comparison) or sweep directories.
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
         /// Where to write the figures [default: DIR/figures, or output/comparison for several
@@ -45,6 +46,12 @@ pub enum Command {
         /// Draw titles (papers usually use captions instead).
         #[arg(long)]
         title: bool,
+        /// No summary on stderr.
+        #[arg(long)]
+        quiet: bool,
+        /// List every file written on stdout.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Run replicates of a scenario and compare them with observed figures (the fit table).
     Validate(crate::calibrate::ValidateArgs),
@@ -53,6 +60,7 @@ pub enum Command {
     Calibrate(crate::calibrate::CalibrateArgs),
     /// Write the end-of-run outcomes of run directories as LaTeX and Markdown tables.
     Table {
+        /// Run directories, one column of the table each.
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
         /// Write `outcomes.tex` and `outcomes.md` here instead of printing Markdown.
@@ -77,7 +85,15 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
             out,
             single_column,
             title,
-        } => command::figures::plot(&dirs, out, single_column, title),
+            quiet,
+            verbose,
+        } => command::figures::plot(
+            &dirs,
+            out,
+            single_column,
+            title,
+            command::figures::Listing { quiet, verbose },
+        ),
         Command::Table { dirs, out } => command::figures::table(&dirs, out),
         Command::Validate(args) => crate::calibrate::validate(args),
         Command::Calibrate(args) => crate::calibrate::calibrate(args),

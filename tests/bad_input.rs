@@ -810,3 +810,22 @@ fn check_takes_set_and_checks_the_override_before_a_long_run() {
         "without a file: the built-in baseline"
     );
 }
+
+#[test]
+fn a_bad_event_date_is_one_error_not_a_second_false_one_about_its_announcement() {
+    for (set, other) in [
+        ("policy.border_run_ban.date=2023-13-01", "is announced"),
+        ("policy.mir.limit_2023.date=2023-02-30", "is announced"),
+    ] {
+        let o = relocant(&["check", "--set", set]);
+        assert_eq!(o.status.code(), Some(2), "{set}");
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(err.contains("must be a date such as"), "{set}: {err}");
+        assert!(!err.contains(other), "{set}: a second, false error: {err}");
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with("--set:")).count(),
+            1,
+            "{set}: exactly one located error: {err}"
+        );
+    }
+}

@@ -417,3 +417,33 @@ fn a_run_killed_while_drawing_its_figures_leaves_no_visible_directory() {
         .collect();
     assert_eq!(names, ["r"]);
 }
+
+#[test]
+fn plot_lists_files_only_with_verbose_and_says_nothing_with_quiet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    let o = small_run(&run, "1", &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plot = |extra: &[&str]| {
+        let mut args = vec!["plot", run.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = relocant(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let (out, err) = plot(&[]);
+    assert_eq!(out, "", "stdout carries no file listing by default");
+    assert!(
+        err.contains("relocant: wrote ") && err.contains("figure files"),
+        "{err}"
+    );
+    let (out, err) = plot(&["--quiet"]);
+    assert_eq!((out.as_str(), err.as_str()), ("", ""));
+    let (out, _) = plot(&["--verbose", "--quiet"]);
+    let listed: Vec<&str> = out.lines().collect();
+    assert!(listed.len() >= 18, "{out}");
+    assert!(listed.iter().all(|p| Path::new(p).is_file()), "{out}");
+}

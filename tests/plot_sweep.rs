@@ -137,6 +137,7 @@ fn a_grid_sweep_draws_heatmaps_of_each_outcome_over_its_two_parameters() {
         "--title",
         "--out",
         single.to_str().unwrap(),
+        "--verbose",
     ]);
     ok(&o);
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 9);

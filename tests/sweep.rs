@@ -182,11 +182,11 @@ fn shards_merge_into_the_single_machine_sweep_and_merge_names_missing_runs() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("run 0 is in both"), "{}", stderr(&o));
 
-    let mut args = vec!["merge".to_string()];
+    let mut args = vec!["merge".to_string(), "--quiet".to_string()];
     args.extend((1..=4).map(|k| shard(k).display().to_string()));
-    ok(&relocant(
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    ));
+    let o = relocant(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    ok(&o);
+    assert_eq!(stderr(&o), "", "merge --quiet says nothing");
     for name in ["runs.csv", "points.csv", "design.csv"] {
         assert_eq!(
             read(&whole.join(name)),

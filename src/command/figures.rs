@@ -18,11 +18,21 @@ fn plot_failure(e: PlotError) -> Failure {
     }
 }
 
+/// What `plot` says about the files it wrote: by default one summary line on stderr;
+/// `quiet` nothing; `verbose` every path on stdout (stdout carries data, not listings,
+/// unless asked).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Listing {
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
 pub fn plot(
     dirs: &[PathBuf],
     out: Option<PathBuf>,
     single_column: bool,
     title: bool,
+    listing: Listing,
 ) -> Result<(), Failure> {
     let opts = PlotOptions {
         width: if single_column {
@@ -79,8 +89,20 @@ pub fn plot(
         }
         all
     };
-    for p in written {
-        println!("{}", p.display());
+    if listing.verbose {
+        for p in &written {
+            println!("{}", p.display());
+        }
+    }
+    if !listing.quiet {
+        let folders: std::collections::BTreeSet<_> =
+            written.iter().filter_map(|p| p.parent()).collect();
+        let places: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
+        crate::note!(
+            "relocant: wrote {} figure files to {}",
+            written.len(),
+            places.join(", ")
+        );
     }
     Ok(())
 }

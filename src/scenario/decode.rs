@@ -341,14 +341,16 @@ fn observation(r: &Reader<'_>, run: &Run) -> Observation {
 }
 
 /// Reads a dated named event: `enabled` and `date` (checked to be inside the run).
-fn event_date(e: &Reader<'_>, run: &Run, what: &str) -> (bool, Date) {
+/// An event's `enabled` and `date`, and whether the date was read (a missing or invalid one
+/// is reported where it is and stands in as the run's start, which nothing may compare).
+fn event_date(e: &Reader<'_>, run: &Run, what: &str) -> (bool, Date, bool) {
     let enabled = e.boolean("enabled");
     match e.date("date") {
         Some((date, loc)) => {
             run.check(e.problems, what, date, loc);
-            (enabled, date)
+            (enabled, date, true)
         }
-        None => (false, run.start),
+        None => (false, run.start, false),
     }
 }
 
@@ -363,7 +365,7 @@ fn dated_events<T>(
 ) -> Vec<T> {
     let mut events = Vec::new();
     for (name, _, e) in r.named(key) {
-        let (on, date) = event_date(&e, run, &format!("{what} `{name}`"));
+        let (on, date, _) = event_date(&e, run, &format!("{what} `{name}`"));
         let event = read(&e, name, date);
         e.finish();
         if on {
@@ -399,10 +401,10 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
     let p = r.problems;
 
     let ban = r.table("border_run_ban");
-    let (ban_on, ban_date) = event_date(&ban, run, "border-run ban date");
+    let (ban_on, ban_date, ban_dated) = event_date(&ban, run, "border-run ban date");
     let announced = match ban.date("announced") {
         Some((announced, aloc)) => {
-            if announced > ban_date && ban.has("date") {
+            if announced > ban_date && ban_dated {
                 let at = prefer_user(&[aloc, ban.loc_of("date")]);
                 let msg = format!(
                     "the border-run ban is announced ({announced}) after it takes effect ({ban_date})"
@@ -417,14 +419,14 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
 
     let mut mir = Vec::new();
     for (name, _, e) in r.named("mir") {
-        let (on, date) = event_date(&e, run, &format!("MIR stage `{name}`"));
+        let (on, date, dated) = event_date(&e, run, &format!("MIR stage `{name}`"));
         let mode = e.choice("mode", &MIR_MODES);
         let cap_rub_month = e.nonneg("cap_rub_month");
         let label = e.string("label");
         let announced = match e.date("announced") {
             Some((a, aloc)) => {
                 run.check(p, &format!("announcement of MIR stage `{name}`"), a, aloc);
-                if a > date && e.has("date") {
+                if a > date && dated {
                     let at = prefer_user(&[aloc, e.loc_of("date")]);
                     p.push(
                         at,
@@ -471,12 +473,12 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
     routes_r.finish();
 
     let fp = r.table("rvp_fingerprinting");
-    let (fp_on, fp_date) = event_date(&fp, run, "RVP fingerprinting date");
+    let (fp_on, fp_date, _) = event_date(&fp, run, "RVP fingerprinting date");
     let fp_days = fp.int("extra_days", 0, 3650) as u32;
     fp.finish();
 
     let vs = r.table("vnzh_skilled");
-    let (vs_on, vs_date) = event_date(&vs, run, "skilled VNZh date");
+    let (vs_on, vs_date, _) = event_date(&vs, run, "skilled VNZh date");
     let professions = vs.choices("professions", &PROFESSIONS);
     let vs_prob = vs.prob("prob_per_day");
     vs.finish();
@@ -486,7 +488,7 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
     nt.finish();
 
     let sc = r.table("service_centre");
-    let (sc_on, sc_date) = event_date(&sc, run, "service centre date");
+    let (sc_on, sc_date, _) = event_date(&sc, run, "service centre date");
     let time_factor = sc.num("time_factor", 0.01, 100.0);
     sc.finish();
 

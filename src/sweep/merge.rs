@@ -237,11 +237,13 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     if !args.no_plots {
         super::draw_figures(&out, crate::plot::plot_heatmaps);
     }
-    crate::note!(
-        "relocant: merged {} directories ({runs} runs) into {}",
-        dirs.len(),
-        out.display()
-    );
+    if !args.quiet {
+        crate::note!(
+            "relocant: merged {} directories ({runs} runs) into {}",
+            dirs.len(),
+            out.display()
+        );
+    }
     Ok(())
 }
 

@@ -73,6 +73,9 @@ pub struct MergeArgs {
     /// Do not draw the heatmaps of a grid sweep into DIR/figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// No summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// `relocant analyze`.
