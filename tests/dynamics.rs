@@ -53,10 +53,13 @@ fn both_exit_flows_stay_positive_every_quarter_after_mid_2023() {
     }
 }
 
+/// One family of categories of a day's record (legal status, housing, employment).
+type Category = fn(&DayRecord) -> &[u32];
+
 #[test]
 fn no_status_job_or_housing_category_saturates_above_95_percent_after_mid_2023() {
     let (sc, runs) = runs("baseline.toml");
-    let categories: [(&str, fn(&DayRecord) -> &[u32]); 3] = [
+    let categories: [(&str, Category); 3] = [
         ("legal status", |r| &r.legal[..]),
         ("housing", |r| &r.housing[..]),
         ("employment", |r| &r.employment[..]),
