@@ -952,3 +952,39 @@ fn morris_measures_match_a_function_with_known_effects() {
         m[2]
     );
 }
+
+#[test]
+fn a_sweep_too_big_for_memory_is_refused_with_its_estimate_before_anything_is_made() {
+    // Ten million samples × 100,000 replicates passed the sweep check and then aborted
+    // allocating terabytes (issue 12, item 2).
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("huge.toml");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    fs::write(
+        &file,
+        format!(
+            "name = \"huge\"\nbase = {:?}\nseed = 1\nreplicates = 100000\ndesign = \"random\"\nsamples = 10000000\n\
+             [set]\narrivals.persons_per_agent = 50\n[params]\nlegal.iin_prob_per_day = {{ min = 0.1, max = 0.5 }}\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = relocant(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--max-memory",
+        "64",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("this sweep needs about")
+            && e.contains("1000000000000 runs over 10000000 design points")
+            && e.contains("allowed by --max-memory"),
+        "{e}"
+    );
+    assert!(!out.exists(), "nothing is made");
+}

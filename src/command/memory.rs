@@ -35,6 +35,51 @@ pub fn run_bytes(sc: &Scenario, replicates: u32, at_once: usize) -> (f64, f64) {
     (agents, in_flight + results)
 }
 
+/// Bytes a sweep keeps per run of its plan while it runs and finishes: the run's place in
+/// the to-do list and the done bitmap, and its `runs.csv` row as text, generously.
+const SWEEP_RUN_BYTES: f64 = 8.0 + 0.125 + 600.0;
+/// Bytes per design point: its unit coordinates (per parameter) and its `points.csv` and
+/// `design.csv` rows as text, generously.
+const SWEEP_POINT_BYTES: f64 = 1500.0;
+
+/// Refuses a sweep whose plan (`runs` runs over `points` design points of `params`
+/// parameters) and the runs simulated at once (`jobs`) would need more than `limit_gib`
+/// (default: the memory available). Checked before the plan's lists are made.
+pub fn check_sweep(
+    sc: &Scenario,
+    runs: u64,
+    points: u64,
+    params: usize,
+    jobs: usize,
+    limit_gib: Option<f64>,
+) -> Result<(), Failure> {
+    let threads = if jobs == 0 {
+        rayon::current_num_threads()
+    } else {
+        jobs
+    };
+    let (agents, in_flight) = run_bytes(sc, threads as u32, threads);
+    let plan =
+        runs as f64 * SWEEP_RUN_BYTES + points as f64 * (SWEEP_POINT_BYTES + 8.0 * params as f64);
+    let bytes = in_flight + plan;
+    let Some(limit) = limit_gib.map(|g| g * GIB).or_else(available) else {
+        return Ok(());
+    };
+    if bytes > limit {
+        return Err(Failure::Input(format!(
+            "this sweep needs about {} ({runs} runs over {points} design points, plus {threads} runs of {agents:.0} agents at once), more than the {} {}; lower `replicates` or `samples` in the sweep file, split it with --shard K/N, or pass --max-memory GIB",
+            show(bytes),
+            show(limit),
+            if limit_gib.is_some() {
+                "allowed by --max-memory"
+            } else {
+                "this machine has available"
+            }
+        )));
+    }
+    Ok(())
+}
+
 /// The memory the machine has available now (`MemAvailable`), where the system says.
 fn available() -> Option<f64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;

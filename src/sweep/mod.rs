@@ -59,6 +59,10 @@ pub struct SweepArgs {
     /// Do not draw the heatmaps of a grid sweep into DIR/figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// Memory the sweep may use, in GiB [default: what the machine has available]; a sweep
+    /// estimated to need more (its plan and the runs in flight) is refused before it starts.
+    #[arg(long, value_name = "GIB")]
+    pub max_memory: Option<f64>,
 }
 
 /// `relocant merge`.

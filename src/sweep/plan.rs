@@ -290,6 +290,15 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// The base scenario with the fixed overrides (checked when the plan was made).
+    pub fn base_scenario(&self) -> Result<scenario::Scenario, String> {
+        scenario::load(source_of(&self.spec), &self.fixed)
+            .map(|l| l.scenario)
+            .map_err(|e| e.lines.join("\n"))
+    }
+}
+
 fn source_of(spec: &Spec) -> Source<'_> {
     match &spec.base {
         Some(p) => Source::File(p),

@@ -112,6 +112,16 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .map_err(Failure::Input)?;
     let spec = spec::load(&args.sweep).map_err(Failure::Input)?;
     let plan = Plan::new(spec).map_err(Failure::Input)?;
+    // Before any list of runs is made: a plan of a trillion runs is refused, not aborted.
+    let my_share = shard.map_or(plan.runs, |s| plan.runs.div_ceil(s.n));
+    crate::command::memory::check_sweep(
+        &plan.base_scenario().map_err(Failure::Input)?,
+        my_share,
+        plan.points,
+        plan.spec.params.len(),
+        args.jobs,
+        args.max_memory,
+    )?;
     let root = args
         .out
         .clone()
