@@ -63,6 +63,15 @@ impl AtomicFile {
         })
     }
 
+    /// Writes out and syncs what was written, without renaming: after this the file's
+    /// bytes are on disk, so a `commit` right after cannot fail for want of space. Files
+    /// that must appear together are all synced first, then all committed.
+    pub fn sync(&mut self) -> io::Result<()> {
+        let out = self.out.as_mut().expect("open");
+        out.flush()?;
+        out.get_ref().sync_all()
+    }
+
     /// Syncs the file, renames it into place and syncs the directory.
     pub fn commit(mut self) -> io::Result<()> {
         let out = self.out.take().expect("not yet committed");

@@ -136,9 +136,15 @@ pub fn write(
             p.row(line)?;
         }
     }
-    out.commit()?;
-    if let Some(mut p) = points {
+    // The two files appear together or not at all: both are written out and synced (where
+    // a full disk fails) before either is renamed into place.
+    out.sync()?;
+    if let Some(p) = points.as_mut() {
         p.flush()?;
+        p.out.sync()?;
+    }
+    out.commit()?;
+    if let Some(p) = points {
         p.out.commit()?;
     }
     Ok(())
@@ -154,5 +160,27 @@ mod tests {
             split_csv("a,\"b,c\",\"d\"\"e\",,f"),
             ["a", "b,c", "d\"e", "", "f"]
         );
+    }
+
+    #[test]
+    fn runs_and_points_appear_together_or_not_at_all() {
+        // A failure while the pair is written (a damaged row here; a full disk alike)
+        // leaves neither file and no temporary: before, runs.csv could be committed while
+        // points.csv failed.
+        let tmp = tempfile::tempdir().unwrap();
+        let header = "run,point,replicate,seed,a,present";
+        let mut rows = |run: u64| -> io::Result<Vec<u8>> {
+            if run == 3 {
+                Err(io::Error::other("no space left on device"))
+            } else {
+                Ok(format!("{run},{},{},7,0.5,10", run / 2, run % 2).into_bytes())
+            }
+        };
+        assert!(write(tmp.path(), header, 0..4, &mut rows, Some(1)).is_err());
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+        // Without the failure both are there.
+        write(tmp.path(), header, 0..3, &mut rows, Some(1)).unwrap();
+        assert!(tmp.path().join("runs.csv").is_file() && tmp.path().join("points.csv").is_file());
     }
 }
