@@ -19,6 +19,9 @@ pub struct WellbeingParams {
     pub therapy_effect: f64,
     /// A supported migrant with stress above this counts as one `help_emotional` event (observation only). (0–1)
     pub emotional_help_stress: f64,
+    /// Stress target added for a host whose flat is full of guests (`social.max_guests`),
+    /// in proportion to its guests: hosting costs the host. (0–1)
+    pub hosting_weight: f64,
 }
 
 impl WellbeingParams {
@@ -35,6 +38,7 @@ impl WellbeingParams {
             support_weight: r.nonneg("support_weight"),
             therapy_effect: r.nonneg("therapy_effect"),
             emotional_help_stress: r.prob("emotional_help_stress"),
+            hosting_weight: r.prob("hosting_weight"),
         }
     }
 }
@@ -132,6 +136,12 @@ impl Sim<'_> {
         (m.job_lost != NO_DAY && (today.t.saturating_sub(m.job_lost) as u32) < mem) as u8 as f32
     }
 
+    /// How full a host's flat is with guests taken in through ties, 0..1.
+    pub(super) fn hosting_strain(&self, m: &Migrant) -> f32 {
+        let full = self.sc.social.max_guests.max(1) as f32;
+        (f32::from(m.guests) / full).min(1.0)
+    }
+
     pub(super) fn wellbeing(&mut self, m: &mut Migrant, f: &Factors) {
         let wb = &self.sc.wellbeing;
         if !wb.enabled {
@@ -148,6 +158,7 @@ impl Sim<'_> {
             + wb.housing_weight as f32 * f.housing
             + wb.legal_weight as f32 * f.legal
             + wb.job_loss_weight as f32 * f.job_loss
+            + wb.hosting_weight as f32 * self.hosting_strain(m)
             - wb.support_weight as f32 * f.support
             - therapy;
         m.stress += wb.adapt_rate as f32 * (target.clamp(0.0, 1.0) - m.stress);
@@ -248,6 +259,31 @@ mod tests {
             legal(days::EARLY, 5),
             0.0,
             "border runs still renew the stay"
+        );
+    }
+
+    #[test]
+    fn hosting_guests_raises_the_host_s_stress_in_proportion_to_its_guests() {
+        let sets = ["wellbeing.hosting_weight=0.4", "social.max_guests=2"];
+        let stress = |guests: u8| {
+            let mut m = migrant();
+            (m.stress, m.guests) = (0.0, guests);
+            live(&sets, m, days::EARLY, [0; TieKind::COUNT]).1
+        };
+        let (none, one, two) = (stress(0), stress(1), stress(2));
+        assert!(one > none && two > one, "{none} {one} {two}");
+        let sc = scenario(&sets);
+        let step = sc.wellbeing.adapt_rate as f32 * 0.4 / 2.0;
+        assert!((one - none - step).abs() < 1e-5, "{} vs {step}", one - none);
+        // Without the cost, hosting changes nothing.
+        let free = ["wellbeing.hosting_weight=0", "social.max_guests=2"];
+        let mut m = migrant();
+        (m.stress, m.guests) = (0.0, 2);
+        let mut alone = m;
+        alone.guests = 0;
+        assert_eq!(
+            live(&free, m, days::EARLY, [0; TieKind::COUNT]).1,
+            live(&free, alone, days::EARLY, [0; TieKind::COUNT]).1
         );
     }
 }
