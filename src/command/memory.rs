@@ -53,31 +53,50 @@ pub fn check_sweep(
     jobs: usize,
     limit_gib: Option<f64>,
 ) -> Result<(), Failure> {
-    let threads = if jobs == 0 {
-        rayon::current_num_threads()
-    } else {
-        jobs
-    };
+    let threads = threads(jobs);
     let (agents, in_flight) = run_bytes(sc, threads as u32, threads);
     let plan =
         runs as f64 * SWEEP_RUN_BYTES + points as f64 * (SWEEP_POINT_BYTES + 8.0 * params as f64);
     let bytes = in_flight + plan;
+    refuse_beyond(bytes, limit_gib, |need, limit| {
+        format!(
+            "this sweep needs about {need} ({runs} runs over {points} design points, plus {threads} runs of {agents:.0} agents at once), more than the {limit}; lower `replicates` or `samples` in the sweep file, split it with --shard K/N, or pass --max-memory GIB"
+        )
+    })
+}
+
+/// Worker threads for `--jobs` (0: all cores).
+fn threads(jobs: usize) -> usize {
+    if jobs == 0 {
+        rayon::current_num_threads()
+    } else {
+        jobs
+    }
+}
+
+/// Refuses `bytes` beyond `limit_gib` (default: the memory available; no check where the
+/// system does not say): `message(need, limit)` names what is needed and the limit, e.g.
+/// "23.1 GiB this machine has available".
+fn refuse_beyond(
+    bytes: f64,
+    limit_gib: Option<f64>,
+    message: impl FnOnce(String, String) -> String,
+) -> Result<(), Failure> {
     let Some(limit) = limit_gib.map(|g| g * GIB).or_else(available) else {
         return Ok(());
     };
-    if bytes > limit {
-        return Err(Failure::Input(format!(
-            "this sweep needs about {} ({runs} runs over {points} design points, plus {threads} runs of {agents:.0} agents at once), more than the {} {}; lower `replicates` or `samples` in the sweep file, split it with --shard K/N, or pass --max-memory GIB",
-            show(bytes),
-            show(limit),
-            if limit_gib.is_some() {
-                "allowed by --max-memory"
-            } else {
-                "this machine has available"
-            }
-        )));
+    if bytes <= limit {
+        return Ok(());
     }
-    Ok(())
+    let source = if limit_gib.is_some() {
+        "allowed by --max-memory"
+    } else {
+        "this machine has available"
+    };
+    Err(Failure::Input(message(
+        show(bytes),
+        format!("{} {source}", show(limit)),
+    )))
 }
 
 /// The memory the machine has available now (`MemAvailable`), where the system says.
@@ -113,12 +132,7 @@ pub fn check_run(
     jobs: usize,
     limit_gib: Option<f64>,
 ) -> Result<(), Failure> {
-    let threads = if jobs == 0 {
-        rayon::current_num_threads()
-    } else {
-        jobs
-    };
-    let at_once = threads.min(replicates as usize);
+    let at_once = threads(jobs).min(replicates as usize);
     let (agents, bytes) = run_bytes(sc, replicates, at_once);
     if agents >= f64::from(u32::MAX) {
         return Err(Failure::Input(format!(
@@ -126,21 +140,10 @@ pub fn check_run(
             u32::MAX - 1
         )));
     }
-    let Some(limit) = limit_gib.map(|g| g * GIB).or_else(available) else {
-        return Ok(());
-    };
-    if bytes > limit {
-        return Err(Failure::Input(format!(
-            "this run needs about {} ({agents:.0} agents × {:.0} bytes × {at_once} replicates at once, plus {replicates} replicates' daily results), more than the {} {}; raise arrivals.persons_per_agent, lower --replicates or --jobs, or pass --max-memory GIB",
-            show(bytes),
-            bytes_per_agent(sc),
-            show(limit),
-            if limit_gib.is_some() {
-                "allowed by --max-memory"
-            } else {
-                "this machine has available"
-            }
-        )));
-    }
-    Ok(())
+    let per_agent = bytes_per_agent(sc);
+    refuse_beyond(bytes, limit_gib, |need, limit| {
+        format!(
+            "this run needs about {need} ({agents:.0} agents × {per_agent:.0} bytes × {at_once} replicates at once, plus {replicates} replicates' daily results), more than the {limit}; raise arrivals.persons_per_agent, lower --replicates or --jobs, or pass --max-memory GIB"
+        )
+    })
 }
