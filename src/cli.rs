@@ -72,6 +72,9 @@ pub enum Command {
     Sweep(crate::sweep::SweepArgs),
     /// Join the finished shards of a sweep, checking that every run is there exactly once.
     Merge(crate::sweep::MergeArgs),
+    /// Run an experiment (a base scenario and named arms) under common random numbers and
+    /// posterior draws; write each arm's effects with 90% intervals, tables and a figure.
+    Experiment(crate::experiment::ExperimentArgs),
     /// Sobol or Morris sensitivity indices of a finished sweep, into DIR/sensitivity.csv.
     Analyze(crate::sweep::AnalyzeArgs),
 }
@@ -100,5 +103,6 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Sweep(args) => crate::sweep::sweep(args),
         Command::Merge(args) => crate::sweep::merge(args),
         Command::Analyze(args) => crate::sweep::analyze(args),
+        Command::Experiment(args) => crate::experiment::experiment(args),
     }
 }

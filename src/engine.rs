@@ -219,11 +219,28 @@ pub fn run_replicates_with(
     first: &RunOptions,
     on_day: &(dyn Fn() + Sync),
 ) -> Vec<RunResult> {
+    run_replicates_each(n, jobs, first, &|_| sc, on_day)
+}
+
+/// Runs replicates `0..n` on `jobs` threads, replicate `r` on `scenario_of(r)` with the
+/// random stream of replicate `r` whatever its parameters (an ensemble of parameter draws
+/// shares its streams with the plain run: common random numbers); `first` applies to
+/// replicate 0 only. Results in replicate order.
+pub fn run_replicates_each<'s>(
+    n: u32,
+    jobs: usize,
+    first: &RunOptions,
+    scenario_of: &(dyn Fn(u32) -> &'s Scenario + Sync),
+    on_day: &(dyn Fn() + Sync),
+) -> Vec<RunResult> {
     let plain = RunOptions::default();
     let work = || {
         (0..n)
             .into_par_iter()
-            .map(|r| run_replicate_with(sc, r, if r == 0 { first } else { &plain }, on_day))
+            .map(|r| {
+                let opts = if r == 0 { first } else { &plain };
+                run_replicate_with(scenario_of(r), r, opts, on_day)
+            })
             .collect::<Vec<_>>()
     };
     match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {

@@ -16,6 +16,7 @@ pub mod calibrate;
 pub mod cli;
 pub mod command;
 pub mod engine;
+pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod plot;

@@ -18,6 +18,7 @@ pub mod abc;
 pub mod checkpoint;
 pub mod fit;
 pub mod params;
+pub mod posterior;
 pub mod report;
 pub mod targets;
 
@@ -33,6 +34,7 @@ use crate::progress::Progress;
 use crate::scenario::{self, Scenario, Source, decode, diag::SourceMap, doc};
 use fit::FitTable;
 use params::{Params, Point};
+use posterior::Ensemble;
 use targets::Targets;
 
 /// Options of `relocant validate`.
@@ -40,6 +42,8 @@ use targets::Targets;
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: ScenarioArgs,
+    #[command(flatten)]
+    pub posterior: crate::command::PosteriorArgs,
     /// Observed figures: a CSV file with columns key,date,value,low,high,unit.
     #[arg(long)]
     pub targets: PathBuf,
@@ -100,6 +104,10 @@ pub struct CalibrateArgs {
     /// Also write the calibrated scenario here (its `base` relative to this place).
     #[arg(long, value_name = "PATH")]
     pub calibrated: Option<PathBuf>,
+    /// Also write the posterior sample here (e.g. scenarios/calibration/posterior.csv), for
+    /// `run --posterior`.
+    #[arg(long, value_name = "PATH")]
+    pub posterior_out: Option<PathBuf>,
     /// Also write the Markdown validation report here (e.g. docs/VALIDATION.md).
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
@@ -125,14 +133,26 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
             .join(&loaded.scenario.name)
     });
     output::check_writable(&out, args.force).map_err(|e| Failure::Input(e.to_string()))?;
-    let table = fit_table(&loaded.scenario, &targets, args.jobs, args.quiet);
+    let ensemble = args.posterior.ensemble(&loaded, &args.input.sets)?;
+    let table = fit_tables(&ensemble, &[&targets], args.jobs, args.quiet)
+        .pop()
+        .expect("one table per set");
+    let drawn = match &ensemble.posterior {
+        Some((p, draws)) => format!(
+            "Each replicate's parameters drawn from `{}` ({} draws of {} particles; draws.csv).\n\n",
+            p.path.display(),
+            draws.len(),
+            p.particles.len()
+        ),
+        None => String::new(),
+    };
     let md = format!(
-        "# Fit of `{}` to `{}`\n\n{}",
+        "# Fit of `{}` to `{}`\n\n{drawn}{}",
         loaded.scenario.name,
         args.targets.display(),
         table.to_markdown()
     );
-    let files = vec![
+    let mut files = vec![
         ("fit.csv".to_string(), table.to_csv().into_bytes()),
         ("fit.md".to_string(), md.clone().into_bytes()),
         (
@@ -140,6 +160,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
             loaded.resolved_toml().into_bytes(),
         ),
     ];
+    if let (Some(draws), Some((p, _))) = (ensemble.draws_csv(), &ensemble.posterior) {
+        files.push(("draws.csv".to_string(), draws.into_bytes()));
+        files.push(("posterior.csv".to_string(), p.text.clone().into_bytes()));
+    }
     output::write_dir_atomically(&out, &files, args.force)
         .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
     print!("{md}");
@@ -149,24 +173,25 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Runs the scenario's replicates, cut at the last target date, and tabulates the fit.
-pub fn fit_table(sc: &Scenario, targets: &Targets, jobs: usize, quiet: bool) -> FitTable {
-    fit_tables(sc, &[targets], jobs, quiet)
-        .pop()
-        .expect("one table per set")
-}
-
-/// The fit tables of several sets of targets (fitted and held out) from one set of runs,
-/// cut at the last day any of them needs.
-pub fn fit_tables(sc: &Scenario, sets: &[&Targets], jobs: usize, quiet: bool) -> Vec<FitTable> {
-    let mut sc = sc.clone();
-    targets::prepare_for(sets, &mut sc);
+/// The fit tables of several sets of targets (fitted and held out) from one set of runs of
+/// an ensemble, cut at the last day any of them needs.
+pub fn fit_tables(
+    ensemble: &Ensemble,
+    sets: &[&Targets],
+    jobs: usize,
+    quiet: bool,
+) -> Vec<FitTable> {
+    let mut ensemble = ensemble.clone();
+    ensemble.for_each_scenario(|sc| targets::prepare_for(sets, sc));
+    let sc = ensemble.base.clone();
     let progress = Progress::new(
         u64::from(sc.replicates) * u64::from(sc.days()),
         "replicate-days",
         quiet,
     );
-    let runs = engine::run_replicates(&sc, sc.replicates, jobs, &|| progress.inc(1));
+    let runs = ensemble.run(sc.replicates, jobs, &engine::RunOptions::default(), &|| {
+        progress.inc(1)
+    });
     progress.finish();
     sets.iter()
         .map(|targets| {
@@ -566,7 +591,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     // The fitted and the held-out figures are read from the same runs.
     let mut sets = vec![&targets];
     sets.extend(holdout.as_ref());
-    let mut tables = fit_tables(&calibrated.scenario, &sets, args.jobs, args.quiet);
+    let mut tables = fit_tables(
+        &Ensemble::single(calibrated.scenario.clone()),
+        &sets,
+        args.jobs,
+        args.quiet,
+    );
     let holdout_table = holdout
         .as_ref()
         .map(|_| tables.pop().expect("a holdout table"));
@@ -626,7 +656,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             );
         }
         let mut t = fit_tables(
-            &early_scenario.scenario,
+            &Ensemble::single(early_scenario.scenario.clone()),
             &[early, late],
             args.jobs,
             args.quiet,
@@ -658,6 +688,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         });
     }
 
+    if let Some(path) = &args.posterior_out {
+        output::write_file_atomically(path, report::posterior_csv(&summary).as_bytes())
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display())))?;
+    }
     Manifest::new("calibrate")
         .with(serde_json::json!({
             "reproduce": format!("relocant {command}"),
@@ -683,6 +717,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.display())))?;
         }
+        // Sections other commands wrote into the report (an experiment's) are kept.
+        let old = std::fs::read_to_string(path).unwrap_or_default();
+        let text = output::sections::keep_sections(&old, &text);
         output::write_file_atomically(path, text.as_bytes())
             .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display())))?;
     }

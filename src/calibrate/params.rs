@@ -33,6 +33,7 @@
 use std::path::Path;
 
 use super::abc::Prior;
+use super::posterior::numeric_leaves;
 use crate::command::Failure;
 use crate::scenario::diag::{self, Loc, SourceMap, did_you_mean};
 use crate::scenario::doc::{self, Entry, Node, Value};
@@ -232,24 +233,6 @@ impl Params {
 }
 
 /// Every number-valued key of a resolved scenario, dotted, with whether it is whole.
-fn numeric_leaves(prefix: &str, n: &Node, out: &mut Vec<(String, bool)>) {
-    if let Value::Table(t) = &n.value {
-        for (k, e) in t {
-            let path = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
-            match &e.node.value {
-                Value::Int(_) => out.push((path, true)),
-                Value::Float(_) => out.push((path, false)),
-                Value::Table(_) => numeric_leaves(&path, &e.node, out),
-                _ => {}
-            }
-        }
-    }
-}
-
 fn read_param(
     item: &Node,
     numeric: &[(String, bool)],

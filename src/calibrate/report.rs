@@ -339,6 +339,9 @@ pub fn command_line(args: &CalibrateArgs, seed: u64) -> String {
     if let Some(p) = &args.calibrated {
         c.push_str(&format!(" --calibrated {}", p.display()));
     }
+    if let Some(p) = &args.posterior_out {
+        c.push_str(&format!(" --posterior-out {}", p.display()));
+    }
     if let Some(p) = &args.report {
         c.push_str(&format!(" --report {}", p.display()));
     }

@@ -734,14 +734,14 @@ fn parse_target_date(s: &str) -> Option<Date> {
 
 /// One CSV cell and the byte offset where its text starts.
 #[derive(Debug)]
-struct Cell {
-    text: String,
-    start: usize,
+pub(super) struct Cell {
+    pub text: String,
+    pub start: usize,
 }
 
 /// A small RFC 4180 reader that remembers where each cell starts, for located messages.
 /// Quoted cells may hold commas, doubled quotes and newlines; blank lines are skipped.
-fn parse_csv(text: &str) -> Result<Vec<Vec<Cell>>, (usize, String)> {
+pub(super) fn parse_csv(text: &str) -> Result<Vec<Vec<Cell>>, (usize, String)> {
     let bytes = text.as_bytes();
     let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut records = Vec::new();

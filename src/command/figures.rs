@@ -44,17 +44,30 @@ pub fn plot(
     };
     // A folder that is neither a run nor a sweep directory is named as such, rather than
     // reported by the first file it lacks.
-    if let Some(d) = dirs
-        .iter()
-        .find(|d| !d.join("daily.csv").exists() && !d.join("runs.csv").exists())
-    {
+    if let Some(d) = dirs.iter().find(|d| {
+        !d.join("daily.csv").exists() && !d.join("runs.csv").exists() && !plot::is_experiment_dir(d)
+    }) {
         return Err(Failure::Input(format!(
-            "relocant: {} is not a relocant run directory: it has none of daily.csv, runs.csv",
+            "relocant: {} is not a relocant run directory: it has none of daily.csv, runs.csv, effects.csv",
             d.display()
         )));
     }
     let sweeps = dirs.iter().filter(|d| plot::is_sweep_dir(d)).count();
-    let written = if sweeps > 0 {
+    let experiments = dirs.iter().filter(|d| plot::is_experiment_dir(d)).count();
+    let written = if experiments > 0 {
+        if experiments < dirs.len() || (dirs.len() > 1 && out.is_some()) {
+            return Err(Failure::Input(
+                "relocant: plot takes experiment directories alone (and --out only with one)"
+                    .into(),
+            ));
+        }
+        let mut all = Vec::new();
+        for dir in dirs {
+            let out = out.clone().unwrap_or_else(|| dir.join("figures"));
+            all.extend(plot::plot_effects(dir, &out, &opts).map_err(plot_failure)?);
+        }
+        all
+    } else if sweeps > 0 {
         if sweeps < dirs.len() {
             return Err(Failure::Input(
                 "relocant: plot takes run directories or sweep directories, not both".into(),

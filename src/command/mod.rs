@@ -12,6 +12,7 @@ pub mod run;
 
 use std::path::{Path, PathBuf};
 
+use crate::calibrate::posterior::{Ensemble, Posterior};
 use crate::scenario::{self, Loaded, diag::ScenarioErrors};
 
 /// Why a command failed, which decides the exit code.
@@ -82,6 +83,39 @@ impl ScenarioArgs {
             sets.push(format!("seed={s}"));
         }
         load(self.scenario.as_deref(), &sets)
+    }
+}
+
+/// Parameter uncertainty: replicates that draw their parameters from a calibration's
+/// posterior (`run`, `validate`, `experiment`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PosteriorArgs {
+    /// Run each replicate with a parameter set drawn by weight (reproducibly from the seed)
+    /// from this posterior sample, a calibration's posterior.csv (the calibrated one is
+    /// scenarios/calibration/posterior.csv): intervals then include the parameters'
+    /// uncertainty.
+    #[arg(long, value_name = "POSTERIOR_CSV")]
+    pub posterior: Option<PathBuf>,
+    /// Parameter sets to draw [default: one per replicate]; replicate r runs draw r mod N,
+    /// so N below the replicates gives several stochastic runs of each draw.
+    #[arg(long, requires = "posterior", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub draws: Option<u32>,
+}
+
+impl PosteriorArgs {
+    /// The replicates' scenarios: the loaded scenario alone, or one per posterior draw with
+    /// `after` (the user's `--set`) applied again over the draw, so an explicit override
+    /// wins over the posterior.
+    pub fn ensemble(&self, loaded: &Loaded, after: &[String]) -> Result<Ensemble, Failure> {
+        match &self.posterior {
+            None => Ok(Ensemble::single(loaded.scenario.clone())),
+            Some(path) => {
+                let p = Posterior::read(path, &loaded.resolved)?;
+                let draws = self.draws.unwrap_or(loaded.scenario.replicates);
+                Ensemble::draw(loaded, p, draws, after)
+            }
+        }
     }
 }
 

@@ -17,6 +17,8 @@ use crate::stats::Summary;
 pub struct RunArgs {
     #[command(flatten)]
     pub input: ScenarioArgs,
+    #[command(flatten)]
+    pub posterior: super::PosteriorArgs,
     /// Output directory [default: output/<scenario name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -76,6 +78,7 @@ pub fn check(paths: &[PathBuf], sets: &[String]) -> Result<(), Failure> {
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let loaded = args.input.load()?;
+    let ensemble = args.posterior.ensemble(&loaded, &args.input.sets)?;
     let sc = &loaded.scenario;
     let out = args
         .out
@@ -106,8 +109,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if !bad_dates.is_empty() {
         return Err(Failure::Input(bad_dates.join("\n")));
     }
-    let runs =
-        engine::run_replicates_with(sc, sc.replicates, args.jobs, &options, &|| progress.inc(1));
+    let runs = ensemble.run(sc.replicates, args.jobs, &options, &|| progress.inc(1));
     progress.finish();
     let wall = started.elapsed().as_secs_f64();
 
@@ -126,6 +128,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         "wall_seconds": wall,
         "agent_days_simulated": agent_days,
         "agent_days_per_second": agent_days as f64 / wall.max(1e-9),
+        "posterior": ensemble.manifest(),
     }));
     let mut files = vec![
         (
@@ -154,6 +157,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         ),
         manifest.file(),
     ];
+    // With a posterior, the sample and the draws travel with the results, so the run can
+    // be repeated from its directory (`--posterior DIR/posterior.csv --draws N`).
+    if let (Some(draws), Some((p, _))) = (ensemble.draws_csv(), &ensemble.posterior) {
+        files.push(("draws.csv".to_string(), draws.into_bytes()));
+        files.push(("posterior.csv".to_string(), p.text.clone().into_bytes()));
+    }
     for (day, edges) in runs
         .first()
         .map(|r| r.networks.as_slice())

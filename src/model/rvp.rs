@@ -44,15 +44,16 @@ impl Sim<'_> {
             p *= lg.rvp_urgency_multiplier as f32;
         }
         // Information (from a tie who holds long-stay status, or a channel) makes an
-        // application `1 + info_speedup` times as likely; the ties are read only when the
-        // draw falls in the range where it matters.
+        // application `1 + info_speedup` times as likely (less likely when the advice is
+        // wrong, below 0); the ties are read only when the draw falls where it matters.
         let speedup = 1.0 + sc.social.info_speedup as f32;
+        let p_informed = speedup * p;
         let u = self.rng.random::<f32>();
-        if u >= speedup * p {
+        if u >= p.max(p_informed) {
             return;
         }
         let informed = self.informed(m, id);
-        if u >= p && !informed {
+        if u >= if informed { p_informed } else { p } {
             return;
         }
         let w = self.wealth(m, today.fx);

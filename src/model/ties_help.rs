@@ -100,8 +100,10 @@ impl SocialParams {
         SocialParams {
             mutual_aid_enabled: r.boolean("mutual_aid_enabled"),
             information_enabled: r.boolean("information_enabled"),
-            info_speedup: r.nonneg("info_speedup"),
-            info_fraud_factor: r.prob("info_fraud_factor"),
+            // Below 0 (down to s = 0.1) and above 1: wrong advice, so that information can
+            // harm as well as help in counterfactual tests of the thesis (VALIDATION.md).
+            info_speedup: r.num("info_speedup", -0.9, f64::INFINITY),
+            info_fraud_factor: r.nonneg("info_fraud_factor"),
             money_help_enabled: r.boolean("money_help_enabled"),
             loan_kzt: r.nonneg("loan_kzt"),
             loan_prob_per_day: r.prob("loan_prob_per_day"),

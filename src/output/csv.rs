@@ -7,6 +7,7 @@ use super::columns::{self, DAILY, Each, Get};
 use crate::calendar::Date;
 use crate::engine::RunResult;
 use crate::model::agents::Reason;
+use crate::model::observe::DayRecord;
 use crate::model::params::MIR_MODES;
 use crate::scenario::Scenario;
 use crate::stats::Summary;
@@ -64,8 +65,13 @@ fn round4(x: f64) -> f64 {
 
 /// End-of-run figures of one replicate, by column name of `summary.csv`.
 pub fn end_of_run(sc: &Scenario, run: &RunResult) -> Vec<(String, f64)> {
+    outcomes_on(sc, &run.days.last().cloned().unwrap_or_default())
+}
+
+/// The outcomes (as in `summary.csv`) at the end of one day: persons and shares of those
+/// arrived so far.
+pub fn outcomes_on(sc: &Scenario, last: &DayRecord) -> Vec<(String, f64)> {
     let k = f64::from(sc.arrivals.persons_per_agent);
-    let last = run.days.last().cloned().unwrap_or_default();
     let arrived = f64::from(last.arrived) * k;
     let share = |x: u32| {
         if arrived > 0.0 {

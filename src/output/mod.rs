@@ -11,6 +11,7 @@ mod atomic;
 pub mod columns;
 pub mod csv;
 pub mod manifest;
+pub mod sections;
 
 pub use atomic::{
     AtomicFile, create_dir_atomically, remove_abandoned_temporaries, sync_dir, temporary_owner,

@@ -24,7 +24,9 @@ mod axes;
 mod comparison;
 pub(crate) mod data;
 mod date;
+mod effects;
 mod events;
+mod forest;
 mod heatmap;
 mod parts;
 mod render;
@@ -235,6 +237,49 @@ pub fn plot_comparison(
     render::write_figure(out_dir, "comparison", &theme, |area, theme| {
         comparison.draw(area, theme, opts.title("Outcomes by scenario"), &opts.width)
     })
+}
+
+/// Whether `dir` holds an experiment's results (`relocant experiment`).
+pub fn is_experiment_dir(dir: &Path) -> bool {
+    dir.join("effects.csv").is_file()
+}
+
+/// The figures of an experiment from its `effects.csv`, into `out_dir`: per outcome,
+/// `effects_<outcome>` is a forest plot of each arm's difference from the base arm with
+/// its 90% interval, one marker per date compared; each as `.svg`, `.png` and `.pdf`.
+pub fn plot_effects(
+    experiment_dir: &Path,
+    out_dir: &Path,
+    opts: &PlotOptions,
+) -> Result<Vec<PathBuf>, PlotError> {
+    let all = effects::read(&experiment_dir.join("effects.csv"))?;
+    let mut written = Vec::new();
+    for o in &all {
+        let theme = Theme::new(
+            &opts.width,
+            forest::height_mm(&opts.width, o.rows.len(), o.series.len()),
+        );
+        let title = format!("Effect on {}", o.outcome);
+        written.extend(render::write_figure(
+            out_dir,
+            &format!("effects_{}", o.outcome),
+            &theme,
+            |area, theme| {
+                forest::draw(
+                    &forest::Forest {
+                        rows: &o.rows,
+                        series: &o.series,
+                        estimates: &o.estimates,
+                        x_title: &o.x_title,
+                    },
+                    area,
+                    theme,
+                    opts.title(&title),
+                )
+            },
+        )?);
+    }
+    Ok(written)
 }
 
 /// Whether `dir` holds a sweep (`relocant sweep`'s files) rather than a run.

@@ -266,7 +266,7 @@ impl Method {
 
 /// An estimate with its confidence interval; `None` parts were not finite in the file
 /// (`NaN`: an index is undefined when the outcome does not vary).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Estimate {
     pub value: Option<f64>,
     pub low: Option<f64>,

@@ -46,6 +46,7 @@ impl Loaded {
 }
 
 /// Where a scenario comes from.
+#[derive(Clone, Copy)]
 pub enum Source<'a> {
     /// The built-in baseline alone.
     Builtin,

@@ -13,7 +13,9 @@ use rayon::prelude::*;
 
 use super::design::{UnitDesign, splitmix64};
 use super::spec::{Design, Levels, NumKind, PValue, Param, Spec, csv_field};
-use crate::scenario::diag::{Diagnostic, Loc};
+use std::path::Path;
+
+use crate::scenario::diag::{self, Diagnostic, Loc, SourceMap};
 use crate::scenario::{self, Scenario, Source};
 
 /// A sweep ready to run.
@@ -377,10 +379,26 @@ fn unknown_part_of(line: &str, path: &str) -> bool {
     !key.is_empty() && (path == key || path.starts_with(&format!("{key}.")))
 }
 
+/// An input file whose `[set]` overrides are checked by the scenario loader (a sweep file,
+/// an experiment file): where its problems are rendered from.
+pub(crate) trait Located {
+    fn sources(&self) -> &SourceMap;
+    fn file(&self) -> &Path;
+}
+
+impl Located for Spec {
+    fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+    fn file(&self) -> &Path {
+        &self.file
+    }
+}
+
 /// Turns a scenario loader's message about a `--set` override into one located in the
 /// sweep file; messages about other files keep their place and gain the context.
-fn locate(
-    spec: &Spec,
+pub(crate) fn locate(
+    spec: &impl Located,
     line: &str,
     path: &str,
     key_loc: Loc,
@@ -395,20 +413,20 @@ fn locate(
         } else {
             value_loc
         };
-        return spec.render(&[Diagnostic::at(at, msg)]);
+        return diag::report(spec.sources(), vec![Diagnostic::at(at, msg)]).to_string();
     }
     let (l, c) = spec
-        .sources
+        .sources()
         .line_col(value_loc.src, value_loc.start as usize);
     match value {
         Some(v) => format!(
             "{line} (with `{path}` = {} from {}:{l}:{c})",
             v.toml(),
-            spec.file.display()
+            spec.file().display()
         ),
         None => format!(
             "{line} (with `{path}` from {}:{l}:{c})",
-            spec.file.display()
+            spec.file().display()
         ),
     }
 }

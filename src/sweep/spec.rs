@@ -269,10 +269,7 @@ impl Spec {
 const RANGE_KEYS: [&str; 6] = ["values", "min", "max", "steps", "step", "log"];
 
 /// Keys the sweep itself controls, which may be neither varied nor set.
-const RESERVED: [(&str, &str); 2] = [
-    ("seed", "the sweep's own `seed`"),
-    ("replicates", "the sweep's own `replicates`"),
-];
+const RESERVED: [&str; 2] = ["seed", "replicates"];
 
 /// Largest number of design points a sweep may have.
 pub const MAX_POINTS: u64 = 10_000_000;
@@ -340,7 +337,9 @@ fn read_spec(path: &Path, text: String, root: &Node, p: &Problems, sources: Sour
     let common_random_numbers =
         r.optional("common_random_numbers").is_none() || r.boolean("common_random_numbers");
     let design = read_design(&r);
-    let sets = r.optional("set").map_or_else(Vec::new, |e| read_sets(e, p));
+    let sets = r
+        .optional("set")
+        .map_or_else(Vec::new, |e| read_sets(e, "sweep", p));
     let params = match r.optional("params") {
         None => {
             p.push(root.loc, "missing table `[params]`: the parameters to vary");
@@ -535,11 +534,13 @@ fn sorted_leaves<'a>(
     out
 }
 
-fn reserved(path: &str, loc: Loc, what: &str, p: &Problems) -> bool {
-    if let Some((_, instead)) = RESERVED.iter().find(|(k, _)| *k == path) {
+/// Whether `path` is one of the keys a sweep or an experiment (`owner`) controls itself,
+/// reporting it if so.
+fn reserved(path: &str, loc: Loc, what: &str, owner: &str, p: &Problems) -> bool {
+    if RESERVED.contains(&path) {
         p.push(
             loc,
-            format!("`{path}` cannot be {what} in a sweep: use {instead}"),
+            format!("`{path}` cannot be {what} in a {owner}: use the {owner}'s own `{path}`"),
         );
         return true;
     }
@@ -559,13 +560,14 @@ fn is_table_of_keys(e: &Entry, section: &str, p: &Problems) -> bool {
     ok
 }
 
-fn read_sets(e: &Entry, p: &Problems) -> Vec<Assignment> {
+/// The `[set]` table of a sweep or an experiment (`owner`): scenario keys with values.
+pub(crate) fn read_sets(e: &Entry, owner: &str, p: &Problems) -> Vec<Assignment> {
     if !is_table_of_keys(e, "set", p) {
         return Vec::new();
     }
     let mut out = Vec::new();
     for (path, leaf) in sorted_leaves(e, &|_| false) {
-        if reserved(&path, leaf.key_loc, "set", p) {
+        if reserved(&path, leaf.key_loc, "set", owner, p) {
             continue;
         }
         match PValue::from_node(&leaf.node) {
@@ -604,7 +606,7 @@ fn read_params(e: &Entry, p: &Problems) -> Vec<Param> {
     }
     let mut out: Vec<Param> = Vec::new();
     for (path, leaf) in list {
-        if reserved(&path, leaf.key_loc, "varied", p) {
+        if reserved(&path, leaf.key_loc, "varied", "sweep", p) {
             continue;
         }
         if out.iter().any(|q| q.path == path) {
