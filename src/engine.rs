@@ -234,7 +234,7 @@ pub fn run_replicates_each<'s>(
     on_day: &(dyn Fn() + Sync),
 ) -> Vec<RunResult> {
     let plain = RunOptions::default();
-    let work = || {
+    with_threads(jobs, || {
         (0..n)
             .into_par_iter()
             .map(|r| {
@@ -242,7 +242,12 @@ pub fn run_replicates_each<'s>(
                 run_replicate_with(scenario_of(r), r, opts, on_day)
             })
             .collect::<Vec<_>>()
-    };
+    })
+}
+
+/// Runs `work` on a pool of `jobs` threads (0: all cores); on the global pool if such a
+/// pool cannot be made. Results never depend on the number of threads.
+pub fn with_threads<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
     match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(pool) => pool.install(work),
         Err(_) => work(),

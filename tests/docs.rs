@@ -93,3 +93,39 @@ fn every_daily_csv_column_is_in_the_observation_table() {
         "legal_nonsense"
     ));
 }
+
+#[test]
+fn the_validation_report_holds_the_thesis_experiment_of_the_shipped_file() {
+    let report = read("docs/VALIDATION.md");
+    let begin = report
+        .find("<!-- begin experiment:thesis -->")
+        .expect("VALIDATION.md has the thesis section (relocant experiment --report)");
+    let section = &report[begin..report.find("<!-- end experiment:thesis -->").unwrap()];
+    assert!(
+        section.contains(
+            "cargo run --release -- experiment scenarios/experiments/thesis.toml --report docs/VALIDATION.md"
+        ),
+        "the section states the command that writes it"
+    );
+    assert!(section.contains("**Finding.**"));
+    // Every arm of the shipped file is in its tables, under its label.
+    let thesis: toml::Table = read("scenarios/experiments/thesis.toml").parse().unwrap();
+    let arms = thesis["arms"].as_table().unwrap();
+    assert_eq!(arms.len(), 10);
+    for (name, arm) in arms {
+        let label = arm["label"].as_str().unwrap();
+        assert!(
+            section.contains(&format!("| {label} |")),
+            "{name} ({label}) missing"
+        );
+    }
+    // The shipped ablations are its social-capital arms, on the calibrated scenario.
+    for (name, arm) in arms.iter().filter(|a| a.1.get("scenario").is_some()) {
+        let file = arm["scenario"].as_str().unwrap().trim_start_matches("../");
+        let text = read(&format!("scenarios/{file}"));
+        assert!(
+            text.contains("base = \"../calibrated.toml\""),
+            "{name}: {file}"
+        );
+    }
+}

@@ -1,5 +1,5 @@
 //! Social capital as a measurable mechanism (issue 3): each ablation scenario switches one
-//! channel of help off, and under the same seeds the outcome it carries moves the way the
+//! channel of help off on the calibrated scenario, and under the same seeds the outcome it carries moves the way the
 //! brief says. Scaled-down runs; common random numbers; each scenario simulated once for
 //! all the tests here (`common::runs`).
 
@@ -42,7 +42,7 @@ fn end(sc: &Scenario) -> usize {
 
 #[test]
 fn switching_off_mutual_aid_lowers_integration_and_raises_early_returns() {
-    let (sc, base) = runs("baseline.toml");
+    let (sc, base) = runs("calibrated.toml");
     let (_, off) = runs("ablation/no_mutual_aid.toml");
     let integrated = |r: &[RunResult]| total(r, end(&sc), |x| u64::from(x.integrated));
     assert!(
@@ -72,7 +72,7 @@ fn switching_off_mutual_aid_lowers_integration_and_raises_early_returns() {
 
 #[test]
 fn switching_off_job_referrals_removes_jobs_found_through_ties_and_lowers_local_employment() {
-    let (sc, base) = runs("baseline.toml");
+    let (sc, base) = runs("calibrated.toml");
     let (_, off) = runs("ablation/no_job_referrals.toml");
     let d = day(&sc, "2023-06-01");
     assert!(total(&base, d, |x| u64::from(x.job_via_tie)) > 0);
@@ -91,7 +91,7 @@ fn switching_off_job_referrals_removes_jobs_found_through_ties_and_lowers_local_
 
 #[test]
 fn switching_off_information_sharing_slows_the_way_to_long_stay_status() {
-    let (sc, base) = runs("baseline.toml");
+    let (sc, base) = runs("calibrated.toml");
     let (_, off) = runs("ablation/no_information_sharing.toml");
     let d = day(&sc, "2023-01-27");
     let long = |r: &[RunResult]| {
@@ -117,7 +117,7 @@ fn switching_off_information_sharing_slows_the_way_to_long_stay_status() {
 
 #[test]
 fn switching_off_online_communities_leaves_fewer_co_migrant_ties() {
-    let (sc, base) = runs("baseline.toml");
+    let (sc, base) = runs("calibrated.toml");
     let (_, off) = runs("ablation/no_online_communities.toml");
     let d = day(&sc, "2023-06-01");
     let ties = |r: &[RunResult]| {
@@ -140,7 +140,7 @@ fn switching_off_online_communities_leaves_fewer_co_migrant_ties() {
 fn switching_off_transnational_support_removes_the_help_from_home_but_not_home() {
     // The switch removes help (support, transfers, therapy), not family: ties home still
     // form and still pull home, so the ablation's net effect comes out of behaviour.
-    let (sc, base) = runs("baseline.toml");
+    let (sc, base) = runs("calibrated.toml");
     let (_, off) = runs("ablation/no_transnational_support.toml");
     let d = day(&sc, "2023-01-15");
     let home = |r: &[RunResult]| {
@@ -186,7 +186,7 @@ fn switching_off_shelters_raises_early_returns_for_housing() {
         ];
         runs_with(file, &sets)
     };
-    let (sc, base) = with("baseline.toml");
+    let (sc, base) = with("calibrated.toml");
     let (_, off) = with("ablation/no_shelters.toml");
     let d = day(&sc, "2022-12-31");
     let early = |r: &[RunResult]| total(r, d, |x| u64::from(x.returned));

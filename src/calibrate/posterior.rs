@@ -75,28 +75,8 @@ impl Posterior {
     /// targets) and `distance` are ignored. Every problem is located (`file:line:col`).
     pub fn read(path: &Path, resolved: &Node) -> Result<Posterior, Failure> {
         let name = path.display().to_string();
-        let readable = std::fs::metadata(path).and_then(|m| {
-            if !m.is_file() {
-                Err(std::io::Error::other("not a regular file"))
-            } else if m.len() > MAX_POSTERIOR_BYTES {
-                Err(std::io::Error::other(format!(
-                    "{} bytes, more than a posterior may have ({MAX_POSTERIOR_BYTES})",
-                    m.len()
-                )))
-            } else {
-                Ok(())
-            }
-        });
-        let bytes = readable
-            .and_then(|()| std::fs::read(path))
-            .map_err(|e| Failure::Input(format!("cannot read posterior `{name}`: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let before = std::str::from_utf8(good).unwrap_or("");
-            let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            Failure::Input(format!("{name}:{line}:{col}: not valid UTF-8"))
-        })?;
+        let text = doc::read_input(path, "posterior", MAX_POSTERIOR_BYTES)
+            .map_err(|e| Failure::Input(e.into()))?;
         let mut p = Posterior::parse(&name, &text, resolved)?;
         p.path = path.to_path_buf();
         Ok(p)

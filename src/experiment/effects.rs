@@ -123,13 +123,8 @@ fn unit(outcome: &str) -> &'static str {
     }
 }
 
-/// The effects of one outcome at one date as rows of text: label, group, difference and
-/// interval, same-sign share.
-fn rows<'e>(
-    effects: &'e [Effect],
-    outcome: usize,
-    date: usize,
-) -> impl Iterator<Item = &'e Effect> {
+/// The effects of one outcome at one date.
+fn rows(effects: &[Effect], outcome: usize, date: usize) -> impl Iterator<Item = &Effect> {
     effects
         .iter()
         .filter(move |e| e.outcome == outcome && e.date == date)

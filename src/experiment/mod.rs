@@ -501,13 +501,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
             Ok(())
         })
     };
-    let outcome = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs)
-        .build()
-    {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
-    };
+    let outcome = engine::with_threads(args.jobs, work);
     progress.finish();
     outcome?;
     drop(journal);

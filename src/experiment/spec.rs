@@ -96,28 +96,7 @@ fn is_plain_name(s: &str) -> bool {
 /// Reads and checks an experiment file; `outcome_names` are the outcomes runs report.
 /// Every problem is reported at once; the error is the rendered text.
 pub fn load(path: &Path, outcome_names: &[String]) -> Result<Spec, String> {
-    let readable = std::fs::metadata(path).and_then(|m| {
-        if !m.is_file() {
-            Err(std::io::Error::other("not a regular file"))
-        } else if m.len() > MAX_EXPERIMENT_BYTES {
-            Err(std::io::Error::other(format!(
-                "{} bytes, more than an experiment file may have ({MAX_EXPERIMENT_BYTES})",
-                m.len()
-            )))
-        } else {
-            Ok(())
-        }
-    });
-    let bytes = readable
-        .and_then(|()| std::fs::read(path))
-        .map_err(|e| format!("cannot read experiment `{}`: {e}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let before = std::str::from_utf8(good).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        format!("{}:{line}:{col}: not valid UTF-8", path.display())
-    })?;
+    let text = doc::read_input(path, "experiment", MAX_EXPERIMENT_BYTES)?;
     let mut sources = SourceMap::default();
     let src = sources.add(path.display().to_string(), text.clone());
     let root = doc::parse(&sources, src).map_err(|d| diag::report(&sources, d).to_string())?;
@@ -131,11 +110,30 @@ pub fn load(path: &Path, outcome_names: &[String]) -> Result<Spec, String> {
     }
 }
 
+/// `a/b/../c` as `a/c`, without asking the file system: paths in messages and reports read
+/// as the user would write them.
+fn lexically_normal(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir if !out.is_empty() => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out.iter().collect()
+}
+
 /// A path-valued key, relative to the experiment file's directory.
 fn path_of(r: &Reader<'_>, key: &str, what: &str, dir: &Path) -> Option<(PathBuf, Loc)> {
     let e = r.optional(key)?;
     match &e.node.value {
-        Value::Str(s) if !s.is_empty() && !s.contains('\0') => Some((dir.join(s), e.node.loc)),
+        Value::Str(s) if !s.is_empty() && !s.contains('\0') => {
+            Some((lexically_normal(&dir.join(s)), e.node.loc))
+        }
         other => {
             r.problems.push(
                 e.node.loc,
@@ -329,4 +327,19 @@ fn read_dates(e: &doc::Entry, p: &Problems) -> Vec<(Date, Loc)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_as_written_without_dot_dot() {
+        let p = lexically_normal(Path::new(
+            "scenarios/experiments/../calibration/posterior.csv",
+        ));
+        assert_eq!(p, Path::new("scenarios/calibration/posterior.csv"));
+        assert_eq!(lexically_normal(Path::new("../a/./b")), Path::new("../a/b"));
+        assert_eq!(lexically_normal(Path::new("/x/../y")), Path::new("/y"));
+    }
 }

@@ -187,6 +187,54 @@ pub fn merge(under: &mut Node, over: Node) {
 /// The largest scenario file read (bytes): far above any real scenario.
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Why an input file could not be read as text.
+pub enum InputError {
+    /// Missing, not a regular file, too big, or unreadable: "cannot read {what} `path`: …".
+    Unreadable(String),
+    /// Not UTF-8: the message gives `path:line:col` of the first bad byte.
+    NotUtf8(String),
+}
+
+impl From<InputError> for String {
+    fn from(e: InputError) -> String {
+        match e {
+            InputError::Unreadable(m) | InputError::NotUtf8(m) => m,
+        }
+    }
+}
+
+/// Reads an input file (a scenario, sweep, experiment or posterior file, `what` in
+/// messages) as UTF-8 text. Only regular files of at most `max_bytes`: `/dev/zero` would be
+/// read forever and a FIFO would block forever.
+pub fn read_input(path: &Path, what: &str, max_bytes: u64) -> Result<String, InputError> {
+    let readable = std::fs::metadata(path).and_then(|m| {
+        if !m.is_file() {
+            Err(std::io::Error::other("not a regular file"))
+        } else if m.len() > max_bytes {
+            Err(std::io::Error::other(format!(
+                "{} bytes, more than a {what} file may have ({max_bytes})",
+                m.len()
+            )))
+        } else {
+            Ok(())
+        }
+    });
+    let bytes = readable.and_then(|()| std::fs::read(path)).map_err(|e| {
+        InputError::Unreadable(format!("cannot read {what} `{}`: {e}", path.display()))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        // Locate the first bad byte: line and column (in characters) before it.
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let before = std::str::from_utf8(good).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        InputError::NotUtf8(format!(
+            "{}:{line}:{col}: not valid UTF-8 (a {what} file is UTF-8 text)",
+            path.display()
+        ))
+    })
+}
+
 /// A `base` of this name with no such file beside the scenario is the built-in baseline.
 pub const BUILTIN_BASE_NAME: &str = "baseline.toml";
 
@@ -214,41 +262,10 @@ fn load_rec(
         let msg = format!("`base` forms a loop: {}", cycle.join(" -> "));
         return Err(vec![located(named_at, msg)]);
     }
-    // Only regular files of a bounded size: `/dev/zero` would be read forever and a FIFO
-    // would block forever.
-    let readable = std::fs::metadata(path).and_then(|m| {
-        if !m.is_file() {
-            Err(std::io::Error::other("not a regular file"))
-        } else if m.len() > MAX_SCENARIO_BYTES {
-            Err(std::io::Error::other(format!(
-                "{} bytes, more than a scenario may have ({MAX_SCENARIO_BYTES})",
-                m.len()
-            )))
-        } else {
-            Ok(())
-        }
-    });
-    let bytes = match readable.and_then(|()| std::fs::read(path)) {
-        Ok(b) => b,
-        Err(e) => {
-            let msg = format!("cannot read scenario `{}`: {e}", path.display());
-            return Err(vec![located(named_at, msg)]);
-        }
-    };
-    let text = match String::from_utf8(bytes) {
+    let text = match read_input(path, "scenario", MAX_SCENARIO_BYTES) {
         Ok(t) => t,
-        Err(e) => {
-            // Locate the first bad byte: line and column (in characters) before it.
-            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let before = std::str::from_utf8(good).unwrap_or("");
-            let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            let msg = format!(
-                "{}:{line}:{col}: not valid UTF-8 (a scenario is UTF-8 text)",
-                path.display()
-            );
-            return Err(vec![Diagnostic::bare(msg)]);
-        }
+        Err(InputError::Unreadable(msg)) => return Err(vec![located(named_at, msg)]),
+        Err(InputError::NotUtf8(msg)) => return Err(vec![Diagnostic::bare(msg)]),
     };
     let src = sources.add(path.display().to_string(), text);
     let mut node = parse(sources, src)?;

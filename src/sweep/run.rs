@@ -312,13 +312,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             Ok(())
         })
     };
-    let outcome = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs)
-        .build()
-    {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
-    };
+    let outcome = engine::with_threads(args.jobs, work);
     progress.finish();
     outcome?;
     drop(state);
