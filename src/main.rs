@@ -9,6 +9,7 @@ use relocant::cli::{self, Cli};
 use relocant::command::Failure;
 
 fn main() -> ExitCode {
+    relocant::output::provenance::mark_start();
     exit_quietly_when_stdout_closes();
     let args = Cli::parse();
     match cli::execute(args) {

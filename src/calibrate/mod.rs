@@ -29,6 +29,7 @@ use std::time::Instant;
 
 use crate::command::{Failure, ScenarioArgs};
 use crate::engine;
+use crate::output::provenance::Input;
 use crate::output::{self, manifest::Manifest};
 use crate::progress::Progress;
 use crate::scenario::{self, Scenario, Source, decode, diag::SourceMap, doc};
@@ -164,6 +165,22 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         files.push(("draws.csv".to_string(), draws.into_bytes()));
         files.push(("posterior.csv".to_string(), p.text.clone().into_bytes()));
     }
+    let mut inputs = ensemble.inputs(&loaded);
+    inputs.push(Input::of(&targets.path, targets.text.as_bytes()));
+    files.push(
+        Manifest::new("validate")
+            .with(serde_json::json!({
+                "scenario": loaded.scenario.name,
+                "targets": targets.path,
+                "seed": loaded.scenario.seed,
+                "replicates": loaded.scenario.replicates,
+                "persons_per_agent": loaded.scenario.arrivals.persons_per_agent,
+                "threads": crate::command::threads(args.jobs),
+                "posterior": ensemble.manifest(),
+            }))
+            .inputs(&inputs, Some(&loaded.resolved_toml()))
+            .file(),
+    );
     output::write_dir_atomically(&out, &files, args.force)
         .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
     print!("{md}");
@@ -692,7 +709,14 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         output::write_file_atomically(path, report::posterior_csv(&summary).as_bytes())
             .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display())))?;
     }
+    let mut inputs = loaded.inputs.clone();
+    inputs.push(Input::of(&targets.path, targets.text.as_bytes()));
+    inputs.push(Input::of(&params.path, params.text.as_bytes()));
+    if let Some(h) = &holdout {
+        inputs.push(Input::of(&h.path, h.text.as_bytes()));
+    }
     Manifest::new("calibrate")
+        .inputs(&inputs, Some(&calibrated.resolved_toml()))
         .with(serde_json::json!({
             "reproduce": format!("relocant {command}"),
             "seed": seed,

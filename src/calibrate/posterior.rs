@@ -14,6 +14,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::targets::{Cell, parse_csv};
 use crate::command::Failure;
+use crate::output::provenance::Input;
 use crate::scenario::diag::{Diagnostic, Loc, SourceMap, did_you_mean};
 use crate::scenario::doc::{self, Node, Value};
 use crate::scenario::{Loaded, Scenario, decode};
@@ -372,6 +373,15 @@ impl Ensemble {
                 f(&mut d.scenario);
             }
         }
+    }
+
+    /// The input files of its runs: the scenario's (`loaded`) and the posterior sample.
+    pub fn inputs(&self, loaded: &Loaded) -> Vec<Input> {
+        let mut v = loaded.inputs.clone();
+        if let Some((p, _)) = &self.posterior {
+            v.push(Input::of(p.path.display().to_string(), p.text.as_bytes()));
+        }
+        v
     }
 
     /// The draws as `draws.csv`: draw, particle, weight and one column per parameter.

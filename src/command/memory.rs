@@ -53,7 +53,7 @@ pub fn check_sweep(
     jobs: usize,
     limit_gib: Option<f64>,
 ) -> Result<(), Failure> {
-    let threads = threads(jobs);
+    let threads = super::threads(jobs);
     let (agents, in_flight) = run_bytes(sc, threads as u32, threads);
     let plan =
         runs as f64 * SWEEP_RUN_BYTES + points as f64 * (SWEEP_POINT_BYTES + 8.0 * params as f64);
@@ -63,15 +63,6 @@ pub fn check_sweep(
             "this sweep needs about {need} ({runs} runs over {points} design points, plus {threads} runs of {agents:.0} agents at once), more than the {limit}; lower `replicates` or `samples` in the sweep file, split it with --shard K/N, or pass --max-memory GIB"
         )
     })
-}
-
-/// Worker threads for `--jobs` (0: all cores).
-fn threads(jobs: usize) -> usize {
-    if jobs == 0 {
-        rayon::current_num_threads()
-    } else {
-        jobs
-    }
 }
 
 /// Refuses `bytes` beyond `limit_gib` (default: the memory available; no check where the
@@ -132,7 +123,7 @@ pub fn check_run(
     jobs: usize,
     limit_gib: Option<f64>,
 ) -> Result<(), Failure> {
-    let at_once = threads(jobs).min(replicates as usize);
+    let at_once = super::threads(jobs).min(replicates as usize);
     let (agents, bytes) = run_bytes(sc, replicates, at_once);
     if agents >= f64::from(u32::MAX) {
         return Err(Failure::Input(format!(

@@ -41,6 +41,15 @@ pub fn jobs_parser() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_JOBS)
 }
 
+/// Worker threads for `--jobs` (0: all cores).
+pub fn threads(jobs: usize) -> usize {
+    if jobs == 0 {
+        rayon::current_num_threads()
+    } else {
+        jobs
+    }
+}
+
 /// The scenario a command runs: a file, or the built-in baseline, with overrides.
 #[derive(clap::Args, Debug)]
 pub struct ScenarioArgs {

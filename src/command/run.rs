@@ -115,21 +115,23 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
 
     let agent_days: u64 = runs.iter().map(|r| r.agent_days).sum();
     let agents = runs.first().map_or(0, |r| r.agents);
-    let manifest = Manifest::new("run").with(serde_json::json!({
-        "scenario": sc.name,
-        "seed": sc.seed,
-        "replicates": sc.replicates,
-        "agents": agents,
-        "persons_per_agent": sc.arrivals.persons_per_agent,
-        "days": sc.days(),
-        "start": sc.start.to_string(),
-        "end": sc.end.to_string(),
-        "threads": if args.jobs == 0 { rayon::current_num_threads() } else { args.jobs },
-        "wall_seconds": wall,
-        "agent_days_simulated": agent_days,
-        "agent_days_per_second": agent_days as f64 / wall.max(1e-9),
-        "posterior": ensemble.manifest(),
-    }));
+    let manifest = Manifest::new("run")
+        .with(serde_json::json!({
+            "scenario": sc.name,
+            "seed": sc.seed,
+            "replicates": sc.replicates,
+            "agents": agents,
+            "persons_per_agent": sc.arrivals.persons_per_agent,
+            "days": sc.days(),
+            "start": sc.start.to_string(),
+            "end": sc.end.to_string(),
+            "threads": super::threads(args.jobs),
+            "wall_seconds": wall,
+            "agent_days_simulated": agent_days,
+            "agent_days_per_second": agent_days as f64 / wall.max(1e-9),
+            "posterior": ensemble.manifest(),
+        }))
+        .inputs(&ensemble.inputs(&loaded), Some(&loaded.resolved_toml()));
     let mut files = vec![
         (
             "daily.csv".to_string(),

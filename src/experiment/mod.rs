@@ -29,6 +29,7 @@ use crate::calibrate::posterior::{Ensemble, Posterior};
 use crate::command::Failure;
 use crate::engine;
 use crate::model::observe::DayRecord;
+use crate::output::provenance::Input;
 use crate::output::{self, manifest::Manifest, write_file_atomically};
 use crate::plot::{self, PlotOptions};
 use crate::progress::Progress;
@@ -122,6 +123,8 @@ struct Plan {
     dates: Vec<Date>,
     days: Vec<u32>,
     posterior: Option<Posterior>,
+    /// The experiment file, every arm's scenario files and the posterior, with SHA-256.
+    inputs: Vec<Input>,
     fingerprint: u64,
 }
 
@@ -241,6 +244,14 @@ fn load_plan(args: &ExperimentArgs) -> Result<Plan, Failure> {
         Some(p) => Ensemble::draw(loaded, p.clone(), draws, after),
         None => Ok(Ensemble::single(loaded.scenario.clone())),
     };
+    let mut inputs = vec![Input::of(
+        spec.file.display().to_string(),
+        spec.text.as_bytes(),
+    )];
+    inputs.extend(base_loaded.inputs.iter().cloned());
+    if let Some(p) = &posterior {
+        inputs.push(Input::of(p.path.display().to_string(), p.text.as_bytes()));
+    }
     let mut arms = vec![ArmPlan {
         name: BASE_ARM.into(),
         label: BASE_ARM.into(),
@@ -333,6 +344,7 @@ fn load_plan(args: &ExperimentArgs) -> Result<Plan, Failure> {
         dates,
         days,
         posterior,
+        inputs,
         fingerprint: 0,
     };
     plan.fingerprint = fingerprint(&plan);
@@ -457,11 +469,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
             let _ = fs::remove_file(e.path());
         }
     }
-    let threads = if args.jobs == 0 {
-        rayon::current_num_threads()
-    } else {
-        args.jobs
-    };
+    let threads = crate::command::threads(args.jobs);
     manifest(&plan, "running", threads, 0.0)
         .write(&dir)
         .map_err(io_err(&manifest_path))?;
@@ -640,25 +648,27 @@ fn finish(dir: &Path, plan: &Plan) -> Result<Vec<effects::Effect>, Failure> {
 
 fn manifest(plan: &Plan, status: &str, threads: usize, wall: f64) -> Manifest {
     let base = &plan.arms[0].ensemble.base;
-    Manifest::new("experiment").with(serde_json::json!({
-        "experiment": plan.spec.name,
-        "file": plan.spec.file.display().to_string(),
-        "status": status,
-        "fingerprint": format!("{:016x}", plan.fingerprint),
-        "arms": plan.arms.iter().map(|a| serde_json::json!({
-            "name": a.name, "label": a.label, "group": a.group,
-        })).collect::<Vec<_>>(),
-        "replicates": plan.replicates,
-        "seed": base.seed,
-        "persons_per_agent": base.arrivals.persons_per_agent,
-        "start": base.start.to_string(),
-        "end": base.end.to_string(),
-        "outcomes": plan.outcomes,
-        "dates": plan.dates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
-        "posterior": plan.arms[0].ensemble.manifest(),
-        "threads": threads,
-        "wall_seconds": wall,
-    }))
+    Manifest::new("experiment")
+        .inputs(&plan.inputs, Some(&plan.arms[0].resolved))
+        .with(serde_json::json!({
+            "experiment": plan.spec.name,
+            "file": plan.spec.file.display().to_string(),
+            "status": status,
+            "fingerprint": format!("{:016x}", plan.fingerprint),
+            "arms": plan.arms.iter().map(|a| serde_json::json!({
+                "name": a.name, "label": a.label, "group": a.group,
+            })).collect::<Vec<_>>(),
+            "replicates": plan.replicates,
+            "seed": base.seed,
+            "persons_per_agent": base.arrivals.persons_per_agent,
+            "start": base.start.to_string(),
+            "end": base.end.to_string(),
+            "outcomes": plan.outcomes,
+            "dates": plan.dates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "posterior": plan.arms[0].ensemble.manifest(),
+            "threads": threads,
+            "wall_seconds": wall,
+        }))
 }
 
 /// The section an experiment writes into a report (`--report`): how to reproduce it, the

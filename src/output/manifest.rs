@@ -1,6 +1,9 @@
 //! `manifest.json`, the one writer of it: what wrote a result directory, how and with what
 //! inputs. Every manifest has the same common fields — `program` ("relocant"), `version`,
-//! `command` (the subcommand that wrote it) and `command_line` — and then the fields of its
+//! `commit` (the source commit, `unknown` outside a git checkout), `command` (the
+//! subcommand that wrote it), `command_line`, `started_utc`, `machine` (host, OS, CPU,
+//! cores) and, from the command, `inputs` (every input file with its SHA-256) and
+//! `scenario_sha256` (of the resolved scenario) — and then the fields of its
 //! command (for `run`: the scenario's name, seed, replicates and the run's size and speed;
 //! for `sweep`/`merge`: the plan and the status that `merge`, `analyze` and `plot` read; for
 //! `calibrate`: the seed and how to reproduce it). README.md lists the fields.
@@ -12,6 +15,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::provenance::Input;
 use super::write_file_atomically;
 
 /// A manifest being assembled.
@@ -26,12 +30,32 @@ impl Manifest {
         let mut fields = Map::new();
         fields.insert("program".into(), "relocant".into());
         fields.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+        fields.insert("commit".into(), super::provenance::COMMIT.into());
         fields.insert("command".into(), command.into());
         fields.insert(
             "command_line".into(),
             std::env::args().collect::<Vec<_>>().into(),
         );
+        fields.insert(
+            "started_utc".into(),
+            super::provenance::started_utc().into(),
+        );
+        fields.insert("machine".into(), super::provenance::machine());
         Manifest { fields }
+    }
+
+    /// Records the input files (each with its SHA-256) and, when there is one, the SHA-256
+    /// of the resolved scenario the results come from.
+    pub fn inputs(mut self, inputs: &[Input], resolved_scenario: Option<&str>) -> Manifest {
+        self.fields
+            .insert("inputs".into(), super::provenance::inputs_json(inputs));
+        if let Some(text) = resolved_scenario {
+            self.fields.insert(
+                "scenario_sha256".into(),
+                super::provenance::sha256_hex(text.as_bytes()).into(),
+            );
+        }
+        self
     }
 
     /// Adds (or replaces) the fields of a JSON object: the command's own.

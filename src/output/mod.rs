@@ -11,6 +11,7 @@ mod atomic;
 pub mod columns;
 pub mod csv;
 pub mod manifest;
+pub mod provenance;
 pub mod sections;
 
 pub use atomic::{

@@ -17,6 +17,11 @@ impl SourceMap {
         (self.files.len() - 1) as u32
     }
 
+    /// Every source as (name, text), in the order added.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(n, t)| (n.as_str(), t.as_str()))
+    }
+
     pub fn name(&self, src: u32) -> &str {
         &self.files[src as usize].0
     }

@@ -184,6 +184,9 @@ pub fn merge(under: &mut Node, over: Node) {
     }
 }
 
+/// The name of an override's source in messages (`--set:1:5: …`).
+pub const SET_SOURCE: &str = "--set";
+
 /// The largest scenario file read (bytes): far above any real scenario.
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -327,7 +330,7 @@ pub fn apply_set(
     root: &mut Node,
     assignment: &str,
 ) -> Result<(), Diagnostic> {
-    let src = sources.add("--set".to_string(), assignment.to_string());
+    let src = sources.add(SET_SOURCE.to_string(), assignment.to_string());
     let whole = Loc::new(src, 0..assignment.len());
     let Some((path, raw)) = assignment.split_once('=') else {
         return Err(Diagnostic::at(whole, "expected `dotted.key=value`"));

@@ -19,6 +19,7 @@ pub use crate::model::params::*;
 
 use std::path::Path;
 
+use crate::output::provenance::Input;
 use diag::{ScenarioErrors, SourceMap};
 use doc::Node;
 
@@ -32,6 +33,9 @@ pub struct Loaded {
     pub scenario: Scenario,
     /// Every key with its final value (defaults included): written as `scenario.toml`.
     pub resolved: Node,
+    /// The files it was read from (the built-in baseline and the `base` chain), with their
+    /// SHA-256, for the manifest.
+    pub inputs: Vec<Input>,
 }
 
 impl Loaded {
@@ -76,6 +80,11 @@ pub fn load(source: Source<'_>, sets: &[String]) -> Result<Loaded, ScenarioError
         Ok(scenario) if set_problems.is_empty() => Ok(Loaded {
             scenario,
             resolved: root,
+            inputs: sources
+                .entries()
+                .filter(|(name, _)| *name != doc::SET_SOURCE)
+                .map(|(name, text)| Input::of(name, text.as_bytes()))
+                .collect(),
         }),
         Ok(_) => Err(fail(&sources, set_problems)),
         Err(d) => Err(fail(&sources, [d, set_problems].concat())),

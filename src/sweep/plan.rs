@@ -15,6 +15,7 @@ use super::design::{UnitDesign, splitmix64};
 use super::spec::{Design, Levels, NumKind, PValue, Param, Spec, csv_field};
 use std::path::Path;
 
+use crate::output::provenance::Input;
 use crate::scenario::diag::{self, Diagnostic, Loc, SourceMap};
 use crate::scenario::{self, Scenario, Source};
 
@@ -28,6 +29,8 @@ pub struct Plan {
     pub fixed: Vec<String>,
     /// The base scenario with the fixed overrides, fully resolved (TOML).
     pub resolved_base: String,
+    /// The sweep file and the base scenario's files, with their SHA-256 (for the manifest).
+    pub inputs: Vec<Input>,
     /// FNV-1a hash of everything that decides the results.
     pub fingerprint: u64,
 }
@@ -69,6 +72,10 @@ impl Plan {
             }
         };
         let mut resolved_base = String::new();
+        let mut inputs = vec![Input::of(
+            spec.file.display().to_string(),
+            spec.text.as_bytes(),
+        )];
         if base_ok {
             for a in &spec.sets {
                 if let Err(e) = scenario::load(source_of(&spec), &[a.set_string()]) {
@@ -79,7 +86,10 @@ impl Plan {
             }
             if problems.is_empty() {
                 match scenario::load(source_of(&spec), &fixed) {
-                    Ok(l) => resolved_base = l.resolved_toml(),
+                    Ok(l) => {
+                        resolved_base = l.resolved_toml();
+                        inputs.extend(l.inputs);
+                    }
                     Err(e) => problems.extend(e.lines),
                 }
             }
@@ -125,6 +135,7 @@ impl Plan {
             runs,
             fixed,
             resolved_base,
+            inputs,
             fingerprint: 0,
         };
         plan.fingerprint = plan.compute_fingerprint();

@@ -240,11 +240,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         check(&mut todo.iter().copied())?;
     }
 
-    let threads = if args.jobs == 0 {
-        rayon::current_num_threads()
-    } else {
-        args.jobs
-    };
+    let threads = crate::command::threads(args.jobs);
     let manifest = |status: &str, wall: f64| {
         manifest(&plan, shard, status, args.daily, threads, wall, todo.len())
             .write(&dir)
@@ -510,7 +506,9 @@ fn manifest(
             levels,
         } => (None, Some(trajectories), Some(levels)),
     };
-    Manifest::new("sweep").with(serde_json::json!({
+    Manifest::new("sweep")
+        .inputs(&plan.inputs, Some(&plan.resolved_base))
+        .with(serde_json::json!({
         "status": status,
         "sweep": plan.spec.name,
         "sweep_file": plan.spec.file.display().to_string(),

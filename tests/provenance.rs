@@ -1,0 +1,173 @@
+//! Provenance in every manifest: start time, version and commit, machine, and the SHA-256 of
+//! every input file and of the resolved scenario — which change when an input changes.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{ok, read, relocant, root, sweep_file};
+use serde_json::Value;
+
+fn manifest(dir: &Path) -> Value {
+    serde_json::from_slice(&read(&dir.join("manifest.json"))).unwrap()
+}
+
+fn sha256_of(m: &Value, file_ends_with: &str) -> String {
+    m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"].as_str().unwrap().ends_with(file_ends_with))
+        .unwrap_or_else(|| panic!("no input {file_ends_with} in {}", m["inputs"]))["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The common provenance fields.
+fn check_common(m: &Value) {
+    let commit = m["commit"].as_str().unwrap();
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{commit}"
+    );
+    if root().join(".git").exists() {
+        assert_ne!(commit, "unknown", "built in a git checkout");
+    }
+    let t = m["started_utc"].as_str().unwrap();
+    assert!(t.len() == 20 && t.ends_with('Z') && t > "2026", "{t}");
+    assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
+    for k in ["host", "os", "arch", "cpu"] {
+        assert!(!m["machine"][k].as_str().unwrap().is_empty(), "machine.{k}");
+    }
+    assert!(m["machine"]["cores"].as_u64().unwrap() >= 1);
+    for i in m["inputs"].as_array().unwrap() {
+        let h = i["sha256"].as_str().unwrap();
+        assert!(
+            h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{i}"
+        );
+    }
+}
+
+fn run(scenario: &Path, out: &Path) {
+    ok(&relocant(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--replicates",
+        "1",
+        "--set",
+        "arrivals.persons_per_agent=400",
+        "--quiet",
+        "--no-plots",
+        "--force",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+}
+
+#[test]
+fn a_run_manifest_hashes_its_inputs_and_the_hashes_follow_the_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("mine.toml");
+    let out = tmp.path().join("run");
+    fs::write(
+        &scenario,
+        "name = \"mine\"\n[decisions]\nreturn_constant = -7.5\n",
+    )
+    .unwrap();
+    run(&scenario, &out);
+    let first = manifest(&out);
+    check_common(&first);
+    assert_eq!(first["threads"].as_u64().unwrap() >= 1, true);
+    let file_hash = sha256_of(&first, "mine.toml");
+    let builtin = sha256_of(&first, "(built in)");
+    let resolved = first["scenario_sha256"].as_str().unwrap().to_string();
+    // A comment changes the file but not the scenario it resolves to.
+    fs::write(
+        &scenario,
+        "# a comment\nname = \"mine\"\n[decisions]\nreturn_constant = -7.5\n",
+    )
+    .unwrap();
+    run(&scenario, &out);
+    let second = manifest(&out);
+    assert_ne!(sha256_of(&second, "mine.toml"), file_hash);
+    assert_eq!(second["scenario_sha256"], resolved.as_str());
+    assert_eq!(sha256_of(&second, "(built in)"), builtin);
+    // A value changes both.
+    fs::write(
+        &scenario,
+        "name = \"mine\"\n[decisions]\nreturn_constant = -7.0\n",
+    )
+    .unwrap();
+    run(&scenario, &out);
+    let third = manifest(&out);
+    assert_ne!(sha256_of(&third, "mine.toml"), file_hash);
+    assert_ne!(third["scenario_sha256"], resolved.as_str());
+}
+
+#[test]
+fn sweep_validate_and_experiment_manifests_hash_their_own_input_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "s", common::SOBOL);
+    let out = tmp.path().join("sweep");
+    ok(&common::sweep(&f, &out, &["--no-plots"]));
+    let m = manifest(&out);
+    check_common(&m);
+    let want = relocant::output::provenance::sha256_hex(&read(&f));
+    assert_eq!(sha256_of(&m, "s.toml"), want);
+    sha256_of(&m, "scenarios/baseline.toml");
+
+    let v = tmp.path().join("validation");
+    ok(&relocant(&[
+        "validate",
+        "scenarios/calibrated.toml",
+        "--targets",
+        "scenarios/calibration/targets.csv",
+        "--replicates",
+        "1",
+        "--set",
+        "arrivals.persons_per_agent=400",
+        "--quiet",
+        "--out",
+        v.to_str().unwrap(),
+    ]));
+    let m = manifest(&v);
+    check_common(&m);
+    assert_eq!(m["command"], "validate");
+    assert_eq!(
+        sha256_of(&m, "targets.csv"),
+        relocant::output::provenance::sha256_hex(&read(
+            &root().join("scenarios/calibration/targets.csv")
+        ))
+    );
+    sha256_of(&m, "calibrated.toml");
+
+    let e = tmp.path().join("experiment");
+    let file = tmp.path().join("e.toml");
+    fs::write(
+        &file,
+        format!(
+            "base = {:?}\nreplicates = 1\n[set]\narrivals.persons_per_agent = 400\n[arms.a.set]\nsocial.mutual_aid_enabled = false\n",
+            root().join("scenarios/baseline.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    ok(&relocant(&[
+        "experiment",
+        file.to_str().unwrap(),
+        "--quiet",
+        "--no-plots",
+        "--out",
+        e.to_str().unwrap(),
+    ]));
+    let m = manifest(&e);
+    check_common(&m);
+    assert_eq!(
+        sha256_of(&m, "e.toml"),
+        relocant::output::provenance::sha256_hex(&read(&file))
+    );
+    assert!(m["scenario_sha256"].is_string());
+}
