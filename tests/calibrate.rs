@@ -3,6 +3,8 @@
 //! the same bits for any thread count and when resumed, bad targets and params files are
 //! rejected with located messages (exit 2), and the shipped files agree with each other.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -482,6 +484,8 @@ fn out_of_sample_calibrates_on_the_earlier_figures_alone_and_predicts_the_later_
     );
     assert_eq!(predicted[1]["target"], "vnzh_granted_2023");
     assert!(oos.join("calibrated.toml").is_file());
+    // The data dictionary covers the main fit's files and the out-of-sample ones.
+    assert_eq!(common::check_datapackage(&out), 4 + 5);
     let posterior = fs::read_to_string(oos.join("posterior.csv")).unwrap();
     assert_ne!(
         posterior,

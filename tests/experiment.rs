@@ -312,6 +312,7 @@ fn the_effects_figure_carries_its_text_and_the_report_keeps_other_sections() {
         &out,
         &["--report", report.to_str().unwrap()],
     ));
+    assert_eq!(common::check_datapackage(&out), 2);
     let figures = out.join("figures");
     for outcome in ["share_integrated", "share_returned"] {
         let name = format!("effects_{outcome}");

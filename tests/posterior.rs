@@ -73,6 +73,8 @@ fn posterior_intervals_are_wider_than_stochastic_ones_when_the_posterior_is_wide
         "{draws}"
     );
     assert_eq!(read(&drawn.join("posterior.csv")), WIDE.as_bytes());
+    // draws.csv and posterior.csv are in the data dictionary with the run's other files.
+    assert_eq!(common::check_datapackage(&drawn), 7);
     let m: serde_json::Value = serde_json::from_slice(&read(&drawn.join("manifest.json"))).unwrap();
     assert_eq!(m["posterior"]["draws"], 8);
     assert_eq!(
@@ -167,6 +169,7 @@ fn validate_takes_a_posterior_too() {
         out.to_str().unwrap(),
     ]));
     assert!(out.join("draws.csv").is_file());
+    common::check_datapackage(&out);
     let md = String::from_utf8(read(&out.join("fit.md"))).unwrap();
     assert!(md.contains("drawn from"), "{md}");
 }

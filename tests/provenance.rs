@@ -1,5 +1,6 @@
-//! Provenance in every manifest: start time, version and commit, machine, and the SHA-256 of
-//! every input file and of the resolved scenario — which change when an input changes.
+//! Provenance in every manifest — start time, version and commit, machine, and the SHA-256
+//! of every input file and of the resolved scenario, which change when an input changes —
+//! and the data dictionary (`datapackage.json`) of every result directory.
 
 mod common;
 
@@ -80,6 +81,8 @@ fn a_run_manifest_hashes_its_inputs_and_the_hashes_follow_the_files() {
     .unwrap();
     run(&scenario, &out);
     let first = manifest(&out);
+    // Every result file with every column is in the data dictionary.
+    assert_eq!(common::check_datapackage(&out), 5);
     check_common(&first);
     assert_eq!(first["threads"].as_u64().unwrap() >= 1, true);
     let file_hash = sha256_of(&first, "mine.toml");
@@ -113,9 +116,11 @@ fn sweep_validate_and_experiment_manifests_hash_their_own_input_files() {
     let tmp = tempfile::tempdir().unwrap();
     let f = sweep_file(tmp.path(), "s", common::SOBOL);
     let out = tmp.path().join("sweep");
-    ok(&common::sweep(&f, &out, &["--no-plots"]));
+    ok(&common::sweep(&f, &out, &["--no-plots", "--daily"]));
     let m = manifest(&out);
     check_common(&m);
+    ok(&relocant(&["analyze", out.to_str().unwrap(), "--no-plots"]));
+    common::check_datapackage(&out);
     let want = relocant::output::provenance::sha256_hex(&read(&f));
     assert_eq!(sha256_of(&m, "s.toml"), want);
     sha256_of(&m, "scenarios/baseline.toml");

@@ -181,8 +181,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
             .inputs(&inputs, Some(&loaded.resolved_toml()))
             .file(),
     );
-    output::write_dir_atomically(&out, &files, args.force)
-        .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
+    output::write_dir_atomically_then(&out, &files, args.force, |tmp| {
+        output::dictionary::write_datapackage(tmp)
+    })
+    .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
     print!("{md}");
     if !args.quiet {
         crate::note!("relocant: wrote {}", out.display());
@@ -727,6 +729,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         }))
         .write(&out)
         .map_err(|e| Failure::Runtime(format!("cannot write manifest: {e}")))?;
+    output::dictionary::write_datapackage(&out)
+        .map_err(|e| Failure::Runtime(format!("cannot write the data dictionary: {e}")))?;
     if let Some(path) = &args.report {
         let text = report::markdown(
             &summary,

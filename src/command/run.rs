@@ -179,6 +179,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     // The figures are drawn from the written CSV files inside the temporary directory, so
     // the run directory appears with its figures or not at all.
     output::write_dir_atomically_then(&out, &files, args.force, |tmp| {
+        output::dictionary::write_datapackage(tmp)?;
         if args.no_plots {
             return Ok(());
         }

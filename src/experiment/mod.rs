@@ -88,8 +88,9 @@ pub struct ExperimentArgs {
 }
 
 /// Files an experiment writes in its directory (what `--force` removes).
-const OWN_FILES: [&str; 9] = [
+const OWN_FILES: [&str; 10] = [
     "journal",
+    "datapackage.json",
     "manifest.json",
     "experiment.toml",
     "outcomes.csv",
@@ -524,6 +525,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
     manifest(&plan, "complete", threads, wall)
         .write(&dir)
         .map_err(io_err(&manifest_path))?;
+    output::dictionary::write_datapackage(&dir).map_err(io_err(&dir))?;
     if let Some(path) = &args.report {
         let section = report_section(&plan, &effects, &args);
         let old = fs::read_to_string(path).unwrap_or_default();

@@ -10,6 +10,7 @@
 mod atomic;
 pub mod columns;
 pub mod csv;
+pub mod dictionary;
 pub mod manifest;
 pub mod provenance;
 pub mod sections;

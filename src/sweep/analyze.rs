@@ -406,6 +406,7 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
     }
     let path = dir.join("sensitivity.csv");
     output::write_file_atomically(&path, csv.as_bytes()).map_err(io_err(&path))?;
+    output::dictionary::write_datapackage(dir).map_err(io_err(dir))?;
     print!("{summary}");
     crate::note!("relocant: wrote {}", path.display());
     if !args.no_plots {

@@ -234,6 +234,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         .keeping(first)
         .write(&out)
         .map_err(io_err(&out.join("manifest.json")))?;
+    crate::output::dictionary::write_datapackage(&out).map_err(io_err(&out))?;
     if !args.no_plots {
         super::draw_figures(&out, crate::plot::plot_heatmaps);
     }

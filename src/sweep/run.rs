@@ -69,7 +69,7 @@ pub fn my_runs(runs: u64, shard: Option<Shard>) -> impl Iterator<Item = u64> {
 }
 
 /// Files a sweep writes in its directory (what `--force` removes; nothing else is touched).
-const OWN_FILES: [&str; 8] = [
+const OWN_FILES: [&str; 9] = [
     "journal",
     "manifest.json",
     "runs.csv",
@@ -78,6 +78,7 @@ const OWN_FILES: [&str; 8] = [
     "sweep.toml",
     "scenario.toml",
     "sensitivity.csv",
+    "datapackage.json",
 ];
 
 fn io_err(what: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
@@ -317,6 +318,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     finish(&dir, &plan, shard)?;
     let wall = started.elapsed().as_secs_f64();
     manifest("complete", wall)?;
+    output::dictionary::write_datapackage(&dir).map_err(io_err(&dir))?;
     if shard.is_none() && !args.no_plots {
         super::draw_figures(&dir, crate::plot::plot_heatmaps);
     }

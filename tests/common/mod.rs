@@ -169,3 +169,61 @@ pub fn svg_texts(svg: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Checks `DIR/datapackage.json` against the CSV files in the directory (and in `daily/`,
+/// `network/`, `out_of_sample/`): every file is a resource (or a part of one), and its
+/// fields are exactly the file's columns, in order, each with a Frictionless type and a
+/// description. Returns how many files it checked.
+pub fn check_datapackage(dir: &Path) -> usize {
+    let text = fs::read_to_string(dir.join("datapackage.json"))
+        .unwrap_or_else(|e| panic!("{}: datapackage.json: {e}", dir.display()));
+    let pkg: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(pkg["profile"], "tabular-data-package");
+    let resources = pkg["resources"].as_array().unwrap();
+    let mut checked = 0;
+    for sub in ["", "daily", "network", "out_of_sample"] {
+        let Ok(entries) = fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".csv") || name.starts_with('.') {
+                continue;
+            }
+            let rel = if sub.is_empty() {
+                name
+            } else {
+                format!("{sub}/{name}")
+            };
+            let resource = resources
+                .iter()
+                .find(|r| {
+                    r["path"] == rel.as_str()
+                        || r["path"]
+                            .as_array()
+                            .is_some_and(|a| a.iter().any(|p| p == rel.as_str()))
+                })
+                .unwrap_or_else(|| panic!("{rel} is not in {}/datapackage.json", dir.display()));
+            let header = fs::read_to_string(e.path()).unwrap();
+            let header: Vec<&str> = header.lines().next().unwrap_or("").split(',').collect();
+            let fields = resource["schema"]["fields"].as_array().unwrap();
+            let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+            assert_eq!(names, header, "{rel}: fields and columns differ");
+            for f in fields {
+                let kind = f["type"].as_str().unwrap();
+                assert!(
+                    ["integer", "number", "string", "date", "boolean"].contains(&kind),
+                    "{rel}: {f}"
+                );
+                assert!(
+                    !f["description"].as_str().unwrap_or("").is_empty(),
+                    "{rel}: column `{}` has no description",
+                    f["name"]
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "{}: no CSV file", dir.display());
+    checked
+}
