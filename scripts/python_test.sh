@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Tests the Python package (python/) against the real binary: makes a virtualenv under
 # target/python-venv (git-ignored with target/), installs ./python with its test extras
-# (pytest, pandas, polars, ema_workbench), builds target/release/relocant if it is missing,
-# and runs pytest with RELOCANT_BIN set to it. Idempotent: a second run reuses the venv.
+# (pytest, pandas, polars, ema_workbench), builds target/release/relocant if it is missing
+# (it does not rebuild a stale one: CI runs `cargo test --release` first), and runs pytest
+# with RELOCANT_BIN set to it. Idempotent: a second run reuses the venv (about 10 s).
 #
 #   scripts/python_test.sh [PYTEST_ARGS...]     # e.g. -k sweep, -x
 #
@@ -28,10 +29,12 @@ fi
 say "installing ./python[test]"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$repo/python[test]"
 
-binary=$repo/target/release/relocant
+# Where cargo puts the binary (CARGO_TARGET_DIR, if set, else target/).
+binary=${CARGO_TARGET_DIR:-$repo/target}/release/relocant
 if [ ! -x "$binary" ]; then
     say "building $binary"
     cargo build --release
+    [ -x "$binary" ] || { say "FAILED: cargo build --release made no $binary"; exit 1; }
 fi
 
 say "running pytest (RELOCANT_BIN=$binary)"

@@ -156,7 +156,13 @@ fn the_fit_table_is_computed_from_the_runs() {
         })
         .collect();
     let rows = csv_rows(&out.join("fit.csv"));
-    assert_eq!(rows.len(), 6, "five targets and the overall row");
+    assert_eq!(rows.len(), 5, "five targets");
+    // The fit as a whole is a table of its own (no `overall` row in fit.csv).
+    let whole = csv_rows(&out.join("fit_summary.csv"));
+    assert_eq!(whole.len(), 1);
+    assert_eq!(whole[0]["targets"], "5");
+    let inside = rows.iter().filter(|r| r["inside"] == "true").count();
+    assert_eq!(whole[0]["inside"], inside.to_string());
     let mut rel = 0.0;
     for (k, row) in rows[..5].iter().enumerate() {
         let xs: Vec<f64> = by_hand.iter().map(|v| v[k]).collect();
@@ -181,7 +187,7 @@ fn the_fit_table_is_computed_from_the_runs() {
         rel += r / 5.0;
     }
     assert_eq!(rows[3]["day"], "2023-03-15", "a month is read on its 15th");
-    assert!((num(&rows[5], "relative_difference") - rel).abs() < 1e-5);
+    assert!((num(&whole[0], "mean_relative_difference") - rel).abs() < 1e-5);
     // Stock and exits add up to the arrivals, which are deterministic.
     let arrived = f64::from(runs[0].days[oct4].arrived) * 200.0;
     assert!((by_hand[0][0] + by_hand[0][1] - arrived).abs() < 1e-9);
@@ -425,10 +431,12 @@ fn held_out_figures_are_validated_out_of_sample_and_reported() {
         &["--holdout", &holdout, "--report", report.to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    // fit tables end with an `overall` row.
     let rows = csv_rows(&out.join("holdout_fit.csv"));
-    assert_eq!(rows.len(), 3);
-    assert_eq!(rows[2]["target"], "overall");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        csv_rows(&out.join("holdout_fit_summary.csv"))[0]["targets"],
+        "2"
+    );
     assert_eq!(
         rows[0]["target"],
         "share_returned_within_365d_among_present"
@@ -437,11 +445,7 @@ fn held_out_figures_are_validated_out_of_sample_and_reported() {
     assert!(share > 0.0 && share < 1.0, "a share of the panel: {share}");
     assert!(num(&rows[1], "sim_mean") > 0.0, "VNZh grants in 2023");
     // The fitted targets are not among the held-out ones, and the report has both.
-    assert_eq!(
-        csv_rows(&out.join("fit.csv")).len(),
-        6,
-        "five targets and overall"
-    );
+    assert_eq!(csv_rows(&out.join("fit.csv")).len(), 5, "five targets");
     let text = fs::read_to_string(&report).unwrap();
     assert!(text.contains("## Out of sample"), "{text}");
     assert!(text.contains("--holdout"), "the command reproduces it");
@@ -472,12 +476,12 @@ fn out_of_sample_calibrates_on_the_earlier_figures_alone_and_predicts_the_later_
     let o = calibrate(&targets, &params, &out, &extra);
     assert!(o.status.success(), "{}", stderr(&o));
     // The main fit saw all seven figures; the out-of-sample one the five before the split.
-    assert_eq!(csv_rows(&out.join("fit.csv")).len(), 8, "seven and overall");
+    assert_eq!(csv_rows(&out.join("fit.csv")).len(), 7, "seven");
     let oos = out.join("out_of_sample");
     let fitted = csv_rows(&oos.join("fit.csv"));
     let predicted = csv_rows(&oos.join("holdout_fit.csv"));
-    assert_eq!(fitted.len(), 6, "five fitted and overall");
-    assert_eq!(predicted.len(), 3, "two predicted and overall");
+    assert_eq!(fitted.len(), 5, "five fitted");
+    assert_eq!(predicted.len(), 2, "two predicted");
     assert_eq!(
         predicted[0]["target"],
         "share_returned_within_365d_among_present"
@@ -485,7 +489,7 @@ fn out_of_sample_calibrates_on_the_earlier_figures_alone_and_predicts_the_later_
     assert_eq!(predicted[1]["target"], "vnzh_granted_2023");
     assert!(oos.join("calibrated.toml").is_file());
     // The data dictionary covers the main fit's files and the out-of-sample ones.
-    assert_eq!(common::check_datapackage(&out), 4 + 5);
+    assert_eq!(common::check_datapackage(&out), 5 + 7);
     let posterior = fs::read_to_string(oos.join("posterior.csv")).unwrap();
     assert_ne!(
         posterior,
@@ -781,8 +785,8 @@ fn the_shipped_calibrated_scenario_fits_the_targets_docs_validation_says_it_fits
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = csv_rows(&out.join("fit.csv"));
-    assert!(rows.len() > reported_outside.len() + 1);
-    for row in rows.iter().filter(|r| r["target"] != "overall") {
+    assert!(rows.len() > reported_outside.len());
+    for row in rows.iter() {
         if reported_outside.contains(&row["target"]) {
             continue;
         }

@@ -239,10 +239,10 @@ impl Fixture {
             }
         }
 
-        let mut summary = String::from(
-            "stat,replicate,arrived,present,integrated,moved_on,returned,\
-             share_present,share_integrated,share_moved_on,share_returned\n",
-        );
+        let outcomes = "arrived,present,integrated,moved_on,returned,\
+             share_present,share_integrated,share_moved_on,share_returned\n";
+        let mut summary = format!("replicate,{outcomes}");
+        let mut summary_stats = format!("stat,{outcomes}");
         let rows: Vec<Vec<f64>> = finals
             .iter()
             .map(|&(_, a, p, i, m, r)| {
@@ -261,7 +261,7 @@ impl Fixture {
             })
             .collect();
         for (&(rep, ..), row) in finals.iter().zip(&rows) {
-            writeln!(summary, "replicate,{rep},{}", join(row)).unwrap();
+            writeln!(summary, "{rep},{}", join(row)).unwrap();
         }
         for (stat, f) in [
             ("mean", mean as fn(&[f64]) -> f64),
@@ -273,7 +273,7 @@ impl Fixture {
             let stats: Vec<f64> = (0..rows[0].len())
                 .map(|c| f(&rows.iter().map(|r| r[c]).collect::<Vec<_>>()))
                 .collect();
-            writeln!(summary, "{stat},,{}", join(&stats)).unwrap();
+            writeln!(summary_stats, "{stat},{}", join(&stats)).unwrap();
         }
 
         let mut events = String::from("date,label\n");
@@ -282,6 +282,7 @@ impl Fixture {
         }
         fs::write(dir.join("daily.csv"), daily).unwrap();
         fs::write(dir.join("summary.csv"), summary).unwrap();
+        fs::write(dir.join("summary_stats.csv"), summary_stats).unwrap();
         fs::write(dir.join("events.csv"), events).unwrap();
         fs::write(dir.join("cohorts.csv"), cohorts).unwrap();
         fs::write(
@@ -802,10 +803,11 @@ fn comparison_needs_two_runs_with_shared_replicates() {
     );
 
     // Replicate ids 0..4 in the baseline, 10..14 in the other: nothing to pair.
-    edit_lines(&dirs[1], "summary.csv", |_, line| {
-        Some(match line.strip_prefix("replicate,") {
-            Some(rest) => format!("replicate,1{rest}"),
-            None => line.to_owned(),
+    edit_lines(&dirs[1], "summary.csv", |i, line| {
+        Some(if i == 0 {
+            line.to_owned()
+        } else {
+            format!("1{line}")
         })
     });
     let message = plot_comparison(&dirs[..2], &out, &PlotOptions::default())
@@ -864,19 +866,24 @@ fn outcome_tables_quote_summary_statistics_in_percent() {
     let write = |name: &str, stats: &str| {
         let dir = tmp.path().join(name);
         fs::create_dir_all(&dir).unwrap();
-        let mut text = String::from(
-            "stat,replicate,arrived,present,integrated,moved_on,returned,\
-             share_present,share_integrated,share_moved_on,share_returned,extra\n",
-        );
+        let columns = "arrived,present,integrated,moved_on,returned,\
+             share_present,share_integrated,share_moved_on,share_returned,extra\n";
+        let mut text = format!("replicate,{columns}");
         for (rep, share) in [(0, 0.3), (1, 0.4), (2, 0.5)] {
             writeln!(
                 text,
-                "replicate,{rep},12000,6000,3000,3000,3000,0.5,{share},0.25,0.25,x"
+                "{rep},12000,6000,3000,3000,3000,0.5,{share},0.25,0.25,x"
             )
             .unwrap();
         }
-        text.push_str(stats);
         fs::write(dir.join("summary.csv"), text).unwrap();
+        if !stats.is_empty() {
+            fs::write(
+                dir.join("summary_stats.csv"),
+                format!("stat,{columns}{stats}"),
+            )
+            .unwrap();
+        }
         dir
     };
     // No statistics rows: computed from the replicates (type-7 quantiles).
@@ -884,7 +891,7 @@ fn outcome_tables_quote_summary_statistics_in_percent() {
     // The engine's own mean/q05/q95 rows take precedence.
     let quoted = write(
         "quoted",
-        "mean,,12345,0,0,0,0,0.5,0.41,0.25,0.25,\nq05,,0,0,0,0,0,0.5,0.33,0.25,0.25,\nq95,,0,0,0,0,0,0.5,0.47,0.25,0.25,\n",
+        "mean,12345,0,0,0,0,0.5,0.41,0.25,0.25,\nq05,0,0,0,0,0,0.5,0.33,0.25,0.25,\nq95,0,0,0,0,0,0.5,0.47,0.25,0.25,\n",
     );
     let (latex, markdown) = outcome_tables(&[computed, quoted]).unwrap();
     // No manifest: the directory's name labels the row.

@@ -360,7 +360,7 @@ fn bad_unfinished_or_partial_sweep_directories_are_errors_not_panics() {
     let d = copy("bad_sensitivity");
     fs::write(
         d.join("sensitivity.csv"),
-        "outcome,parameter,index,estimate,ci_low,ci_high\nshare_integrated,decisions.money,S9,0.1,0,0.2\n",
+        "outcome,parameter,measure,estimate,ci_low,ci_high\nshare_integrated,decisions.money,S9,0.1,0,0.2\n",
     )
     .unwrap();
     let e = plot_error(&d);
@@ -370,7 +370,7 @@ fn bad_unfinished_or_partial_sweep_directories_are_errors_not_panics() {
     );
     fs::write(
         d.join("sensitivity.csv"),
-        "outcome,parameter,index,estimate,ci_low,ci_high\nshare_integrated,decisions.money,S1,0.1,0,0.2\nshare_integrated,decisions.money,ST,NaN,NaN,NaN\n",
+        "outcome,parameter,measure,estimate,ci_low,ci_high\nshare_integrated,decisions.money,S1,0.1,0,0.2\nshare_integrated,decisions.money,ST,NaN,NaN,NaN\n",
     )
     .unwrap();
     let e = plot_error(&d);

@@ -25,9 +25,9 @@ fn small_run(out: &Path, extra: &[&str]) -> std::process::Output {
     relocant(&args)
 }
 
-/// The `stat` row `stat` of a summary.csv column.
+/// The `stat` row `stat` of a summary_stats.csv column.
 fn summary_stat(dir: &Path, stat: &str, column: &str) -> f64 {
-    let text = String::from_utf8(read(&dir.join("summary.csv"))).unwrap();
+    let text = String::from_utf8(read(&dir.join("summary_stats.csv"))).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let c = header.iter().position(|h| *h == column).unwrap();
@@ -74,7 +74,7 @@ fn posterior_intervals_are_wider_than_stochastic_ones_when_the_posterior_is_wide
     );
     assert_eq!(read(&drawn.join("posterior.csv")), WIDE.as_bytes());
     // draws.csv and posterior.csv are in the data dictionary with the run's other files.
-    assert_eq!(common::check_datapackage(&drawn), 7);
+    assert_eq!(common::check_datapackage(&drawn), 8);
     let m: serde_json::Value = serde_json::from_slice(&read(&drawn.join("manifest.json"))).unwrap();
     assert_eq!(m["posterior"]["draws"], 8);
     assert_eq!(

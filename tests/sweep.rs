@@ -119,9 +119,9 @@ fn a_run_reproduces_with_relocant_run_and_its_seed() {
     ]));
     let summary = String::from_utf8(read(&run_dir.join("summary.csv"))).unwrap();
     let rep1: Vec<&str> = summary.lines().nth(2).unwrap().split(',').collect();
-    assert_eq!(&rep1[..2], ["replicate", "1"]);
+    assert_eq!(rep1[0], "1");
     let want: Vec<f64> = row[6..].iter().map(|x| x.parse().unwrap()).collect();
-    let got: Vec<f64> = rep1[2..].iter().map(|x| x.parse().unwrap()).collect();
+    let got: Vec<f64> = rep1[1..].iter().map(|x| x.parse().unwrap()).collect();
     for (w, g) in want.iter().zip(&got) {
         assert!(
             (w - g).abs() <= 1e-6 * w.abs().max(1.0),
@@ -197,10 +197,10 @@ fn shards_merge_into_the_single_machine_sweep_and_merge_names_missing_runs() {
     let daily: Vec<_> = fs::read_dir(split.join("daily")).unwrap().collect();
     assert_eq!(daily.len(), 18);
     assert_eq!(
-        read(&whole.join("daily/run-07.csv")),
-        read(&split.join("daily/run-07.csv"))
+        read(&whole.join("daily/run-0007.csv")),
+        read(&split.join("daily/run-0007.csv"))
     );
-    let d = String::from_utf8(read(&whole.join("daily/run-07.csv"))).unwrap();
+    let d = String::from_utf8(read(&whole.join("daily/run-0007.csv"))).unwrap();
     assert!(d.starts_with("run,replicate,day,date,arrived,"));
     assert!(d.lines().nth(1).unwrap().starts_with("7,1,0,2022-09-21,"));
 
@@ -747,7 +747,7 @@ fn analyze_writes_sobol_indices_of_a_sweep() {
     let o = relocant(&["analyze", out.to_str().unwrap(), "--bootstrap", "50"]);
     ok(&o);
     let s = String::from_utf8(read(&out.join("sensitivity.csv"))).unwrap();
-    assert!(s.starts_with("outcome,parameter,index,estimate,ci_low,ci_high\n"));
+    assert!(s.starts_with("outcome,parameter,measure,estimate,ci_low,ci_high\n"));
     assert!(s.contains("\nshare_integrated,decisions.money,S1,"));
     assert!(s.contains("\nshare_returned,legal.visa_free_days,ST,"));
     let outcomes = runs.lines().next().unwrap().split(',').count() - 6;

@@ -30,7 +30,9 @@ def test_a_missing_binary_says_how_to_build_it(tmp_path, monkeypatch):
     with pytest.raises(relocant.BinaryNotFoundError, match="binary=/no/such/relocant"):
         relocant.run(set=SMALL, binary="/no/such/relocant")
     monkeypatch.setenv("RELOCANT_BIN", "/no/such/relocant")
-    with pytest.raises(relocant.BinaryNotFoundError, match="RELOCANT_BIN=/no/such/relocant.*cargo build"):
+    with pytest.raises(
+        relocant.BinaryNotFoundError, match="RELOCANT_BIN=/no/such/relocant.*cargo build"
+    ):
         relocant.sweep("any.toml")
 
 
@@ -41,6 +43,7 @@ def test_the_binary_is_found_by_argument_then_environment_then_path(binary, tmp_
     monkeypatch.delenv("RELOCANT_BIN")
     monkeypatch.setenv("PATH", str(bin_dir))
     assert relocant.find_binary() == bin_dir / "relocant"
+    assert relocant.find_binary("relocant") == bin_dir / "relocant"  # a bare name, on PATH
     assert relocant.run(replicates=1, set=SMALL).manifest["replicates"] == 1
 
     fake = _script(tmp_path / "fake", "exit 0")
@@ -62,3 +65,13 @@ def test_a_runtime_failure_and_a_signal_raise_relocant_error(tmp_path):
     with pytest.raises(relocant.RelocantError, match="killed by signal 9") as caught:
         relocant.validate(targets="t.csv", binary=killed)
     assert caught.value.exit_code == -9
+
+
+def test_a_file_that_cannot_be_executed_raises_relocant_error(tmp_path):
+    garbage = tmp_path / "relocant"
+    garbage.write_bytes(b"\x00\x01 not a program")
+    garbage.chmod(0o755)
+    with pytest.raises(relocant.RelocantError, match="could not start") as caught:
+        relocant.run(binary=garbage)
+    assert caught.value.exit_code is None
+    assert "cargo build --release" in str(caught.value)

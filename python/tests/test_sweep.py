@@ -51,7 +51,9 @@ def test_sweep_as_polars_and_load_sweep_reads_it_back(tmp_path, sweep_file):
     assert loaded.definition == swept.definition
 
     as_pandas = relocant.load_sweep(tmp_path / "s")
-    assert as_pandas.runs["share_returned"].tolist() == pytest.approx(swept.runs["share_returned"].to_list())
+    assert as_pandas.runs["share_returned"].tolist() == pytest.approx(
+        swept.runs["share_returned"].to_list()
+    )
     with pytest.raises(ValueError, match="relocant sweep"):
         relocant.load_sweep(relocant.run(replicates=1, set=SMALL).dir)
 
@@ -76,6 +78,8 @@ def test_sweep_daily_series(tmp_path, sweep_file):
     every = swept.daily()
     assert len(every) == 8 * days and list(every["run"].unique()) == list(range(8))
     assert len(swept.daily([1, 2])) == 2 * days
+    np = pytest.importorskip("numpy")
+    assert swept.daily(np.int64(3)).equals(one)  # a run number taken from a DataFrame
     with pytest.raises(KeyError, match="runs \\[8\\]"):
         swept.daily(8)
 

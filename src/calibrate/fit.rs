@@ -100,13 +100,18 @@ impl FitTable {
                 csv_number(r.relative_difference, Unit::Share)
             ));
         }
-        s.push_str(&format!(
-            "overall,,,,,,,,,,{}/{},{}\n",
-            self.inside_count(),
-            self.rows.len(),
-            csv_number(self.mean_relative_difference, Unit::Share)
-        ));
         s
+    }
+
+    /// The fit as a whole (`fit_summary.csv`): targets, how many are inside their bands,
+    /// and the mean relative difference.
+    pub fn summary_csv(&self) -> String {
+        format!(
+            "targets,inside,mean_relative_difference\n{},{},{}\n",
+            self.rows.len(),
+            self.inside_count(),
+            csv_number(self.mean_relative_difference, Unit::Share)
+        )
     }
 
     /// A Markdown table with a sentence on what it shows.

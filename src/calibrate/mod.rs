@@ -155,6 +155,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     );
     let mut files = vec![
         ("fit.csv".to_string(), table.to_csv().into_bytes()),
+        (
+            "fit_summary.csv".to_string(),
+            table.summary_csv().into_bytes(),
+        ),
         ("fit.md".to_string(), md.clone().into_bytes()),
         (
             "scenario.toml".to_string(),
@@ -630,10 +634,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         ),
         ("generations.csv", report::generations_csv(&summary)),
         ("fit.csv", table.to_csv()),
+        ("fit_summary.csv", table.summary_csv()),
         ("fit.md", table.to_markdown()),
     ];
     if let Some(t) = &holdout_table {
         files.push(("holdout_fit.csv", t.to_csv()));
+        files.push(("holdout_fit_summary.csv", t.summary_csv()));
         files.push(("holdout_fit.md", t.to_markdown()));
     }
     write_files(&out, &files)?;
@@ -692,8 +698,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
                 ),
                 ("generations.csv", report::generations_csv(&early_summary)),
                 ("fit.csv", early_table.to_csv()),
+                ("fit_summary.csv", early_table.summary_csv()),
                 ("fit.md", early_table.to_markdown()),
                 ("holdout_fit.csv", late_table.to_csv()),
+                ("holdout_fit_summary.csv", late_table.summary_csv()),
                 ("holdout_fit.md", late_table.to_markdown()),
             ],
         )?;

@@ -34,6 +34,10 @@ pub struct RunArgs {
     /// Do not draw figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// Also write the daily series in long form: daily_long.csv (replicate, date, variable,
+    /// value), for tidyverse and seaborn.
+    #[arg(long)]
+    pub long: bool,
     /// Write the social network of replicate 0 on these dates (comma-separated) as
     /// network/edges_DATE.csv, for networkx, igraph or Gephi.
     #[arg(long, value_delimiter = ',', value_name = "DATE,...")]
@@ -132,15 +136,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             "posterior": ensemble.manifest(),
         }))
         .inputs(&ensemble.inputs(&loaded), Some(&loaded.resolved_toml()));
+    let (summary, summary_stats) = output::csv::summary(sc, &runs);
+    let daily = output::csv::daily(sc, &runs);
+    let long = args.long.then(|| output::csv::daily_long(&daily));
     let mut files = vec![
-        (
-            "daily.csv".to_string(),
-            output::csv::daily(sc, &runs).into_bytes(),
-        ),
-        (
-            "summary.csv".to_string(),
-            output::csv::summary(sc, &runs).into_bytes(),
-        ),
+        ("daily.csv".to_string(), daily.into_bytes()),
+        ("summary.csv".to_string(), summary.into_bytes()),
+        ("summary_stats.csv".to_string(), summary_stats.into_bytes()),
         (
             "cohorts.csv".to_string(),
             output::csv::cohorts(&runs).into_bytes(),
@@ -159,6 +161,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         ),
         manifest.file(),
     ];
+    if let Some(long) = long {
+        files.push(("daily_long.csv".to_string(), long.into_bytes()));
+    }
     // With a posterior, the sample and the draws travel with the results, so the run can
     // be repeated from its directory (`--posterior DIR/posterior.csv --draws N`).
     if let (Some(draws), Some((p, _))) = (ensemble.draws_csv(), &ensemble.posterior) {

@@ -63,6 +63,30 @@ fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
 }
 
+/// `daily_long.csv`: the daily series in long form, `replicate,date,variable,value`, one
+/// row per replicate, day and column of `daily.csv` (whose text it is made from, so the
+/// values are the same to the digit).
+pub fn daily_long(daily_csv: &str) -> String {
+    let mut lines = daily_csv.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name);
+    let (Some(rep), Some(date)) = (at("replicate"), at("date")) else {
+        return String::from("replicate,date,variable,value\n");
+    };
+    let day = at("day");
+    let mut out = String::from("replicate,date,variable,value\n");
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        for (i, (name, value)) in header.iter().zip(&cells).enumerate() {
+            if i == rep || i == date || Some(i) == day {
+                continue;
+            }
+            let _ = writeln!(out, "{},{},{name},{value}", cells[rep], cells[date]);
+        }
+    }
+    out
+}
+
 /// End-of-run figures of one replicate, by column name of `summary.csv`.
 pub fn end_of_run(sc: &Scenario, run: &RunResult) -> Vec<(String, f64)> {
     outcomes_on(sc, &run.days.last().cloned().unwrap_or_default())
@@ -98,16 +122,18 @@ pub fn outcomes_on(sc: &Scenario, last: &DayRecord) -> Vec<(String, f64)> {
     v
 }
 
-/// `summary.csv`: a row per replicate, then mean, sd and 5/50/95% quantiles over them.
-pub fn summary(sc: &Scenario, runs: &[RunResult]) -> String {
+/// `summary.csv` (a row per replicate) and `summary_stats.csv` (mean, sd and 5/50/95%
+/// quantiles over replicates): two tables, so no column changes type between rows.
+pub fn summary(sc: &Scenario, runs: &[RunResult]) -> (String, String) {
     let rows: Vec<Vec<(String, f64)>> = runs.iter().map(|r| end_of_run(sc, r)).collect();
     let names: Vec<String> = rows
         .first()
         .map(|r| r.iter().map(|c| c.0.clone()).collect())
         .unwrap_or_default();
-    let mut out = format!("stat,replicate,{}\n", names.join(","));
+    let mut out = format!("replicate,{}\n", names.join(","));
+    let mut stats = format!("stat,{}\n", names.join(","));
     for (run, row) in runs.iter().zip(&rows) {
-        let _ = write!(out, "replicate,{}", run.replicate);
+        let _ = write!(out, "{}", run.replicate);
         for (_, x) in row {
             let _ = write!(out, ",{}", round6(*x));
         }
@@ -123,13 +149,13 @@ pub fn summary(sc: &Scenario, runs: &[RunResult]) -> String {
         ("q50", |s| s.q50),
         ("q95", |s| s.q95),
     ] {
-        let _ = write!(out, "{stat},");
+        let _ = write!(stats, "{stat}");
         for s in &columns {
-            let _ = write!(out, ",{}", round6(get(s)));
+            let _ = write!(stats, ",{}", round6(get(s)));
         }
-        out.push('\n');
+        stats.push('\n');
     }
-    out
+    (out, stats)
 }
 
 fn round6(x: f64) -> f64 {

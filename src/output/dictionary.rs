@@ -128,10 +128,10 @@ pub fn describe(file: &str, column: &str) -> Option<Field> {
         ("daily", _, "run") => int("index", "the sweep's run (runs.csv `run`)"),
         ("daily", _, c) => daily_field(c),
         ("", "daily", c) => daily_field(c),
-        ("", "summary", "stat") => text(
-            "`replicate` for a replicate's row, or the statistic over replicates: mean, sd, q05, q50, q95",
-        ),
-        ("", "summary", "replicate") => int("index", "replicate id (empty on a statistic's row)"),
+        ("", "summary_stats", "stat") => {
+            text("the statistic over replicates: mean, sd, q05, q50, q95")
+        }
+        ("", "summary", "replicate") => int("index", "replicate id (0-based)"),
         ("", "cohorts", "replicate") | ("", "panel", "replicate") => {
             int("index", "replicate id (0-based)")
         }
@@ -148,6 +148,12 @@ pub fn describe(file: &str, column: &str) -> Option<Field> {
         ("", "panel", "still_present") => int("persons", "of those, still present at the horizon"),
         ("", "panel", "moved_on") => int("persons", "of those, moved on by the horizon"),
         ("", "panel", "returned") => int("persons", "of those, returned by the horizon"),
+        ("", "daily_long", "replicate") => int("index", "replicate id (0-based)"),
+        ("", "daily_long", "date") => date("the day's date"),
+        ("", "daily_long", "variable") => {
+            text("a column of daily.csv (its unit and meaning: that column in this data package)")
+        }
+        ("", "daily_long", "value") => num("the variable's unit", "the variable's value that day"),
         ("", "events", "date") => date("date of a policy event of the scenario"),
         ("", "events", "label") => text("the event, as figures label it"),
         ("network", _, "source") => text("a migrant (`m<id>`)"),
@@ -194,13 +200,9 @@ pub fn describe(file: &str, column: &str) -> Option<Field> {
             _ => None,
         },
         ("" | "out_of_sample", "fit" | "holdout_fit", c) => match c {
-            "target" => {
-                text("the target's key (README, Calibration); `overall` for the summary row")
-            }
-            "date" => text("the target's date (the summary row: how many targets are inside)"),
-            "day" => text(
-                "day of the run the target is read on (the summary row: the mean relative difference)",
-            ),
+            "target" => text("the target's key (README, Calibration)"),
+            "date" => text("the target's date: a day, a month (YYYY-MM) or a span's end"),
+            "day" => date("the day of the run the target is read on"),
             "unit" => text("the target's unit"),
             "observed" | "low" | "high" => {
                 num("the target's unit", "the observed value and its band")
@@ -209,8 +211,18 @@ pub fn describe(file: &str, column: &str) -> Option<Field> {
                 "the target's unit",
                 "the simulated mean and 5%/95% quantiles over replicates",
             ),
-            "inside" => text("whether the simulated mean is inside the band (true/false)"),
+            "inside" => field(
+                "boolean",
+                "",
+                "whether the simulated mean is inside the band",
+            ),
             "relative_difference" => num("fraction", "|sim_mean − observed| / observed"),
+            _ => None,
+        },
+        ("" | "out_of_sample", "fit_summary" | "holdout_fit_summary", c) => match c {
+            "targets" => int("count", "targets in the table"),
+            "inside" => int("count", "targets whose simulated mean is inside the band"),
+            "mean_relative_difference" => num("fraction", "mean of relative_difference"),
             _ => None,
         },
         ("", "design", "point") | ("", "runs" | "points", "point") => {
@@ -223,7 +235,7 @@ pub fn describe(file: &str, column: &str) -> Option<Field> {
         ("", "sensitivity", c) => match c {
             "outcome" => text("the outcome (a column of runs.csv)"),
             "parameter" => text("the varied scenario key"),
-            "index" => text("S1, ST (Sobol) or mu, mu_star, sigma (Morris)"),
+            "measure" => text("S1, ST (Sobol) or mu, mu_star, sigma (Morris)"),
             "estimate" => num("index", "the index's estimate"),
             "ci_low" | "ci_high" => num("index", "its 95% bootstrap interval"),
             _ => None,
@@ -258,7 +270,7 @@ pub fn describe(file: &str, column: &str) -> Option<Field> {
     };
     known
         .or_else(|| match stem {
-            "summary" | "runs" | "points" | "outcomes" => outcome_field(column),
+            "summary" | "summary_stats" | "runs" | "points" | "outcomes" => outcome_field(column),
             _ => None,
         })
         .or_else(|| match stem {

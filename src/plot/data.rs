@@ -448,31 +448,32 @@ pub struct Summary {
 impl Summary {
     pub fn read(run_dir: &Path, columns: &[&'static str]) -> Result<Self, PlotError> {
         let table = CsvTable::read(&run_dir.join("summary.csv"))?;
-        let stat_col = table.column("stat")?;
         let rep_col = table.column("replicate")?;
-        let cols = columns
-            .iter()
-            .map(|c| table.column(c))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut replicates = Vec::new();
-        let mut stats = HashMap::new();
-        for row in 0..table.len() {
-            let values = cols
+        let values_of = |table: &CsvTable, row: usize| -> Result<Vec<f64>, PlotError> {
+            columns
                 .iter()
-                .map(|&c| table.number(row, c))
-                .collect::<Result<Vec<_>, _>>()?;
-            match table.text(row, stat_col) {
-                "replicate" => replicates.push((table.text(row, rep_col).to_owned(), values)),
-                stat => {
-                    stats.insert(stat.to_owned(), values);
-                }
-            }
+                .map(|c| table.number(row, table.column(c)?))
+                .collect()
+        };
+        let mut replicates = Vec::new();
+        for row in 0..table.len() {
+            replicates.push((table.text(row, rep_col).to_owned(), values_of(&table, row)?));
         }
         if replicates.is_empty() {
             return Err(PlotError::BadFile {
                 path: table.path,
-                message: "no rows with stat = replicate".into(),
+                message: "no replicate rows".into(),
             });
+        }
+        // The engine's statistics, when the run wrote them.
+        let mut stats = HashMap::new();
+        let stats_path = run_dir.join("summary_stats.csv");
+        if stats_path.is_file() {
+            let t = CsvTable::read(&stats_path)?;
+            let stat_col = t.column("stat")?;
+            for row in 0..t.len() {
+                stats.insert(t.text(row, stat_col).to_owned(), values_of(&t, row)?);
+            }
         }
         Ok(Self {
             path: table.path,

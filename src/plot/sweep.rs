@@ -306,7 +306,7 @@ pub struct Sensitivity {
     pub outcomes: Vec<OutcomeIndices>,
 }
 
-/// Reads `sensitivity.csv` (`outcome,parameter,index,estimate,ci_low,ci_high`). Morris
+/// Reads `sensitivity.csv` (`outcome,parameter,measure,estimate,ci_low,ci_high`). Morris
 /// measures of shares are scaled to percentage points; Sobol indices are fractions.
 pub fn read_sensitivity(path: &Path) -> Result<Sensitivity, PlotError> {
     let table = CsvTable::read(path)?;
@@ -317,7 +317,7 @@ pub fn read_sensitivity(path: &Path) -> Result<Sensitivity, PlotError> {
     let [oc, pc, ic, ec, lc, hc] = [
         "outcome",
         "parameter",
-        "index",
+        "measure",
         "estimate",
         "ci_low",
         "ci_high",

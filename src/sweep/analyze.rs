@@ -348,7 +348,7 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
         )));
     }
     let (names, means) = point_means(dir, k, points)?;
-    let mut csv = String::from("outcome,parameter,index,estimate,ci_low,ci_high\n");
+    let mut csv = String::from("outcome,parameter,measure,estimate,ci_low,ci_high\n");
     let row = |csv: &mut String, o: &str, p: &str, index: &str, e: Estimate| {
         let _ = writeln!(csv, "{o},{p},{index},{},{},{}", e.value, e.low, e.high);
     };

@@ -261,7 +261,9 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     if args.daily {
         fs::create_dir_all(&daily_dir).map_err(io_err(&daily_dir))?;
     }
-    let width = (plan.runs.max(2) - 1).to_string().len();
+    // At least four digits (`run-0007.csv`, as README says), more for bigger sweeps, so
+    // the files sort in run order.
+    let width = (plan.runs.max(2) - 1).to_string().len().max(4);
     let progress = Progress::new(todo.len() as u64, "runs", args.quiet);
     let syncer = journal.syncer().map_err(io_err(&journal_path))?;
     let state = Mutex::new((journal, columns));

@@ -169,6 +169,13 @@ pub enum Levels {
     },
 }
 
+/// A sampled value rounded to 12 significant digits: far finer than any design resolves,
+/// and printed as a short decimal (`2.54852128029`, not `2.5485212802886963`); the value
+/// written is the value run.
+fn tidy(x: f64) -> f64 {
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
 impl Levels {
     /// The value at `u` in [0, 1]: list values by equal cells, ranges linearly.
     pub fn at(&self, u: f64) -> PValue {
@@ -179,8 +186,10 @@ impl Levels {
                 values[((u * n as f64) as usize).min(n - 1)].clone()
             }
             Levels::Continuous { lo, hi, kind, log } => match kind {
-                NumKind::Float if *log => PValue::Float((lo.ln() + u * (hi.ln() - lo.ln())).exp()),
-                NumKind::Float => PValue::Float(lo + u * (hi - lo)),
+                NumKind::Float if *log => {
+                    PValue::Float(tidy((lo.ln() + u * (hi.ln() - lo.ln())).exp()))
+                }
+                NumKind::Float => PValue::Float(tidy(lo + u * (hi - lo))),
                 NumKind::Int | NumKind::Date => {
                     let x = (lo + (u * (hi - lo + 1.0)).floor()).min(*hi) as i64;
                     if *kind == NumKind::Int {

@@ -34,7 +34,7 @@ from ._cli import (
 )
 from ._results import Result, Run, Sweep, Validation, check_frame, read_csv
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "run",
@@ -98,7 +98,9 @@ def run(
     check_frame(frame)  # fail on a bad or missing frame library before a run
     path, out_args = output_dir(out, _label(scenario, "baseline"), force)
     args = ["run", *_scenario_arg(scenario), "--quiet", *out_args]
-    args += option_args(replicates=replicates, seed=seed, posterior=posterior, draws=draws, jobs=jobs)
+    args += option_args(
+        replicates=replicates, seed=seed, posterior=posterior, draws=draws, jobs=jobs
+    )
     args += set_args(set)
     if not plots:
         args.append("--no-plots")
@@ -150,13 +152,22 @@ def validate(
 ) -> Validation:
     """``relocant validate``: the fit of a scenario to observed figures (``targets``, a
     CSV file such as ``scenarios/calibration/targets.csv``). Returns a :class:`Validation`
-    whose ``fit`` table has one row per target and an ``overall`` row. Other arguments as
-    for :func:`run`.
+    whose ``fit`` table has one row per target (every other CSV file of the directory loads
+    too, by its stem). Other arguments as for :func:`run`.
     """
     check_frame(frame)  # fail on a bad or missing frame library before a run
     path, out_args = output_dir(out, "validate-" + _label(scenario, "baseline"), force)
-    args = ["validate", *_scenario_arg(scenario), "--targets", os.fspath(targets), "--quiet", *out_args]
-    args += option_args(replicates=replicates, seed=seed, posterior=posterior, draws=draws, jobs=jobs)
+    args = [
+        "validate",
+        *_scenario_arg(scenario),
+        "--targets",
+        os.fspath(targets),
+        "--quiet",
+        *out_args,
+    ]
+    args += option_args(
+        replicates=replicates, seed=seed, posterior=posterior, draws=draws, jobs=jobs
+    )
     args += set_args(set)
     stdout = execute(binary, args)
     return Validation(path, frame, stdout)

@@ -9,6 +9,7 @@ one named ``date``, parsed as dates.
 from __future__ import annotations
 
 import json
+import numbers
 import os
 import sys
 from pathlib import Path
@@ -31,7 +32,8 @@ def check_frame(frame: str) -> str:
             import polars  # noqa: F401
         except ImportError as error:
             raise ImportError(
-                "frame='polars' needs polars: pip install polars (or pip install 'relocant[polars]')"
+                "frame='polars' needs polars: "
+                "pip install polars (or pip install 'relocant[polars]')"
             ) from error
     return frame
 
@@ -130,9 +132,14 @@ class Result:
         if self.command is not None and not missing_ok:
             found = self.manifest.get("command")
             if found is None:
-                raise ValueError(f"{self.dir} has no manifest.json: not a `relocant {self.command}` directory")
+                raise ValueError(
+                    f"{self.dir} has no manifest.json: not a `relocant {self.command}` directory"
+                )
             if found != self.command:
-                raise ValueError(f"{self.dir} is a `relocant {found}` directory, not a `relocant {self.command}` one")
+                raise ValueError(
+                    f"{self.dir} is a `relocant {found}` directory, "
+                    f"not a `relocant {self.command}` one"
+                )
         self.scenario: dict = _read_toml(self.dir / "scenario.toml")
         self.stdout = stdout
         self.tables: dict = load_tables(self.dir, frame)
@@ -186,15 +193,22 @@ class Sweep(Result):
         files = {}
         for path in folder.glob("run-*.csv") if folder.is_dir() else []:
             try:
-                files[int(path.stem[len("run-"):])] = path
+                files[int(path.stem[len("run-") :])] = path
             except ValueError:
                 continue
         if not files:
             raise FileNotFoundError(f"{self.dir} has no daily series; sweep with daily=True")
-        wanted = sorted(files) if runs is None else [runs] if isinstance(runs, int) else list(runs)
+        if runs is None:
+            wanted = sorted(files)
+        elif isinstance(runs, numbers.Integral):  # numpy integers included
+            wanted = [int(runs)]
+        else:
+            wanted = [int(r) for r in runs]
         missing = [r for r in wanted if r not in files]
         if missing:
-            raise KeyError(f"no daily series for runs {missing}; the sweep has runs {min(files)}..{max(files)}")
+            raise KeyError(
+                f"no daily series for runs {missing}; the sweep has runs {min(files)}..{max(files)}"
+            )
         frames = [read_csv(files[r], self.frame) for r in wanted]
         if len(frames) == 1:
             return frames[0]

@@ -27,6 +27,7 @@ pass ``jobs=1`` so that the evaluator's processes do not each use every core).
 
 from __future__ import annotations
 
+import numbers
 import re
 import tempfile
 from pathlib import Path
@@ -34,7 +35,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 from ._cli import PathLike, Sets
 
-# End-of-run shares of arrivals (columns of summary.csv; its `mean` row is used).
+# End-of-run shares of arrivals (columns of summary.csv, averaged over replicates).
 SHARES = ("share_present", "share_integrated", "share_moved_on", "share_returned")
 # Stocks and cumulative counts of daily.csv, in persons.
 SERIES = ("present", "integrated", "moved_on", "returned")
@@ -62,9 +63,9 @@ def parameter_name(key: str) -> str:
 def parameters(spec: ParameterSpec) -> list:
     """EMA parameters for scenario keys.
 
-    ``spec`` maps a dotted scenario key to a ``(low, high)`` tuple (an ``IntegerParameter``
-    if both ends are ints, else a ``RealParameter``) or to a list of values (a
-    ``CategoricalParameter``; dates as ``"2023-01-27"`` or ``datetime.date``). The EMA
+    ``spec`` maps a dotted scenario key to a ``(low, high)`` tuple of two numbers (an
+    ``IntegerParameter`` if both are ints, else a ``RealParameter``) or to a list of values
+    (a ``CategoricalParameter``; dates as ``"2023-01-27"`` or ``datetime.date``). The EMA
     name is :func:`parameter_name` of the key and its ``variable_name`` the key itself,
     which is what reaches ``--set``. A sequence of ready EMA parameter objects is taken as
     is: give each ``variable_name="dotted.scenario.key"``.
@@ -77,18 +78,22 @@ def parameters(spec: ParameterSpec) -> list:
     made = []
     for key, values in spec.items():
         name = parameter_name(key)
-        if isinstance(values, tuple) and len(values) == 2:
+        if isinstance(values, tuple) and len(values) == 2 and all(_is_number(v) for v in values):
             low, high = values
-            whole = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+            whole = all(isinstance(v, numbers.Integral) for v in values)
             kind = ema.IntegerParameter if whole else ema.RealParameter
             made.append(kind(name, low, high, variable_name=key))
         elif isinstance(values, (list, tuple)):
             made.append(ema.CategoricalParameter(name, list(values), variable_name=key))
         else:
             raise TypeError(
-                f"{key}: give a (low, high) tuple or a list of values, not {values!r}"
+                f"{key}: give a (low, high) tuple of numbers or a list of values, not {values!r}"
             )
     return made
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 class RelocantFunction:
@@ -96,8 +101,8 @@ class RelocantFunction:
 
     Called by the Workbench with the experiment's values by scenario key, it returns
     ``{share: mean over replicates at the end of the run}`` for ``shares`` (columns of
-    ``summary.csv``) and ``{column: array over days, mean over replicates}`` for
-    ``series`` (columns of ``daily.csv``). A module-level class, not a closure, so that
+    ``summary.csv``) and ``{column: array over days, mean over replicates}`` for ``series``
+    (columns of ``daily.csv``). A module-level class, not a closure, so that
     it pickles for the Workbench's multiprocessing evaluator.
     """
 
@@ -136,8 +141,11 @@ class RelocantFunction:
                 binary=self.binary,
             )
         summary, daily = result.summary, result.daily
-        mean = summary[summary["stat"] == "mean"].iloc[0]
-        outcomes = {name: float(mean[name]) for name in self.shares}
+        # The replicates' own rows: those with a replicate number. (Older binaries also
+        # put rows of statistics over replicates, with no replicate number, in
+        # summary.csv; newer ones write those to a file of their own. This reads either.)
+        replicates = summary[summary["replicate"].notna()]
+        outcomes = {name: float(replicates[name].mean()) for name in self.shares}
         by_day = daily.groupby("day", sort=True)[self.series].mean()
         outcomes.update({name: by_day[name].to_numpy() for name in self.series})
         return outcomes
@@ -175,7 +183,8 @@ def model(
         set: fixed overrides for every experiment (e.g. the scale,
             ``{"arrivals.persons_per_agent": 100}``).
         replicates, seed, jobs: for each ``relocant run``.
-        shares: ``ScalarOutcome`` per column of ``summary.csv`` (its ``mean`` row).
+        shares: ``ScalarOutcome`` per column of ``summary.csv``, the mean over
+            replicates.
         series: ``TimeSeriesOutcome`` per column of ``daily.csv``, averaged over
             replicates day by day (one value per day of the run).
         binary: the relocant executable (default: ``$RELOCANT_BIN``, then PATH).

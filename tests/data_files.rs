@@ -1,6 +1,7 @@
-//! Provenance in every manifest — start time, version and commit, machine, and the SHA-256
-//! of every input file and of the resolved scenario, which change when an input changes —
-//! and the data dictionary (`datapackage.json`) of every result directory.
+//! Result files as researchers load them: provenance in every manifest (start time, version
+//! and commit, machine, and the SHA-256 of every input file and of the resolved scenario,
+//! which change when an input changes), the data dictionary (`datapackage.json`) of every
+//! result directory, and tidy tables (the long daily series, short parameter values).
 
 mod common;
 
@@ -82,7 +83,7 @@ fn a_run_manifest_hashes_its_inputs_and_the_hashes_follow_the_files() {
     run(&scenario, &out);
     let first = manifest(&out);
     // Every result file with every column is in the data dictionary.
-    assert_eq!(common::check_datapackage(&out), 5);
+    assert_eq!(common::check_datapackage(&out), 6);
     check_common(&first);
     assert_eq!(first["threads"].as_u64().unwrap() >= 1, true);
     let file_hash = sha256_of(&first, "mine.toml");
@@ -175,4 +176,60 @@ fn sweep_validate_and_experiment_manifests_hash_their_own_input_files() {
         relocant::output::provenance::sha256_hex(&read(&file))
     );
     assert!(m["scenario_sha256"].is_string());
+}
+
+#[test]
+fn long_daily_series_hold_the_same_values_as_the_wide_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    ok(&relocant(&[
+        "run",
+        "--replicates",
+        "2",
+        "--set",
+        "arrivals.persons_per_agent=400",
+        "--long",
+        "--quiet",
+        "--no-plots",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let wide = String::from_utf8(read(&out.join("daily.csv"))).unwrap();
+    let long = String::from_utf8(read(&out.join("daily_long.csv"))).unwrap();
+    let header: Vec<&str> = wide.lines().next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = wide
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let mut lines = long.lines();
+    assert_eq!(lines.next(), Some("replicate,date,variable,value"));
+    let long_rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(long_rows.len(), rows.len() * (header.len() - 3));
+    // Every value of the wide table, in order: row by row, column by column.
+    let mut k = 0;
+    for row in &rows {
+        for (c, name) in header.iter().enumerate().skip(3) {
+            assert_eq!(long_rows[k], [row[0], row[2], name, row[c]]);
+            k += 1;
+        }
+    }
+    common::check_datapackage(&out);
+}
+
+#[test]
+fn sampled_parameter_values_are_short_decimals_without_single_precision_noise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "s", common::SOBOL);
+    let out = tmp.path().join("sweep");
+    ok(&common::sweep(&f, &out, &["--no-plots"]));
+    let design = String::from_utf8(read(&out.join("design.csv"))).unwrap();
+    for line in design.lines().skip(1) {
+        for cell in line.split(',').skip(1) {
+            let digits = cell.trim_start_matches(['-', '0', '.']).replace('.', "");
+            assert!(digits.len() <= 12, "{cell} in {line}");
+            let x: f64 = cell.parse().unwrap();
+            assert_eq!(format!("{x}"), cell, "printed as the shortest decimal");
+        }
+    }
 }
