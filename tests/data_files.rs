@@ -233,3 +233,169 @@ fn sampled_parameter_values_are_short_decimals_without_single_precision_noise() 
         }
     }
 }
+
+/// Cells equal as text, or as numbers when both parse (a CSV `1e-5` and Parquet's `0.00001`).
+#[cfg(feature = "parquet")]
+fn same_cell(a: &str, b: &str) -> bool {
+    a == b
+        || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if x == y || (x.is_nan() && y.is_nan()))
+}
+
+/// The rows of a CSV file as cells.
+#[cfg(feature = "parquet")]
+fn csv_cells(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let split = |l: &str| relocant::sweep::results::split_csv(l);
+    let header = split(lines.next().unwrap());
+    (header, lines.map(split).collect())
+}
+
+#[cfg(feature = "parquet")]
+fn assert_same_table(csv: &Path, parquet: &Path) {
+    let (h1, r1) = csv_cells(csv);
+    let (h2, r2) = relocant::output::parquet::read_as_text(parquet).unwrap();
+    assert_eq!(h1, h2, "{}", parquet.display());
+    assert_eq!(r1.len(), r2.len(), "{}", parquet.display());
+    for (a, b) in r1.iter().zip(&r2) {
+        assert!(
+            a.iter().zip(b).all(|(x, y)| same_cell(x, y)),
+            "{}: {a:?} vs {b:?}",
+            parquet.display()
+        );
+    }
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_tables_hold_the_same_values_as_the_csv_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let both = tmp.path().join("both");
+    let run = |out: &Path, format: &str| {
+        ok(&relocant(&[
+            "run",
+            "--replicates",
+            "2",
+            "--set",
+            "arrivals.persons_per_agent=400",
+            "--network-dates",
+            "2023-01-01",
+            "--long",
+            "--format",
+            format,
+            "--quiet",
+            "--no-plots",
+            "--out",
+            out.to_str().unwrap(),
+        ]))
+    };
+    run(&both, "both");
+    let mut compared = 0;
+    for sub in ["", "network"] {
+        for e in fs::read_dir(both.join(sub)).unwrap().flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "csv") {
+                assert_same_table(&p, &p.with_extension("parquet"));
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(
+        compared, 8,
+        "daily, daily_long, summary, summary_stats, cohorts, panel, events, network"
+    );
+    common::check_datapackage(&both);
+    // Parquet only: the daily series are only Parquet, the small tables both.
+    let only = tmp.path().join("only");
+    run(&only, "parquet");
+    assert!(!only.join("daily.csv").exists() && !only.join("daily_long.csv").exists());
+    assert_eq!(
+        read(&only.join("daily.parquet")),
+        read(&both.join("daily.parquet"))
+    );
+    assert!(only.join("summary.csv").is_file() && only.join("summary.parquet").is_file());
+    common::check_datapackage(&only);
+    // plot says why it cannot draw a Parquet-only run.
+    let o = relocant(&["plot", only.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        common::stderr(&o).contains("--format both"),
+        "{}",
+        common::stderr(&o)
+    );
+}
+
+/// Runs recorded in a sweep's journal so far.
+#[cfg(feature = "parquet")]
+fn journaled(out: &Path) -> usize {
+    let Ok(text) = fs::read(out.join("journal")) else {
+        return 0;
+    };
+    let mut lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
+    lines.pop();
+    lines.iter().filter(|l| l.starts_with(b"R ")).count()
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn a_sweeps_parquet_daily_file_survives_kills_and_resume_with_no_run_lost_or_doubled() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), "s", common::SOBOL);
+    let reference = tmp.path().join("reference");
+    let args = ["--daily", "--format", "parquet", "--no-plots"];
+    ok(&common::sweep(&f, &reference, &args));
+    assert!(
+        !reference.join("daily").exists(),
+        "the daily CSV files are gone"
+    );
+    let killed = tmp.path().join("killed");
+    let mut kills = 0;
+    for at in [2, 9, 20, 32] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_relocant"))
+            .args([
+                "sweep",
+                f.to_str().unwrap(),
+                "--out",
+                killed.to_str().unwrap(),
+            ])
+            .args(["--quiet", "--jobs", "1", "--resume"])
+            .args(args)
+            .current_dir(root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while journaled(&killed) < at && child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "stuck before {at} runs");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        child.kill().unwrap();
+        kills += usize::from(child.wait().unwrap().code().is_none());
+    }
+    assert!(kills > 0);
+    ok(&common::sweep(
+        &f,
+        &killed,
+        &["--resume", "--daily", "--format", "parquet", "--no-plots"],
+    ));
+    // Every run once, in run order, each with every day; the same bytes as uninterrupted.
+    let (header, rows) =
+        relocant::output::parquet::read_as_text(&killed.join("daily.parquet")).unwrap();
+    assert_eq!(header[0], "run");
+    let mut runs: Vec<u64> = rows.iter().map(|r| r[0].parse().unwrap()).collect();
+    runs.dedup();
+    assert_eq!(runs, (0..32).collect::<Vec<u64>>());
+    assert_eq!(rows.len() % 32, 0);
+    assert_eq!(
+        read(&killed.join("daily.parquet")),
+        read(&reference.join("daily.parquet"))
+    );
+    assert_eq!(
+        read(&killed.join("runs.parquet")),
+        read(&reference.join("runs.parquet"))
+    );
+    common::check_datapackage(&killed);
+}

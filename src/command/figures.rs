@@ -44,6 +44,15 @@ pub fn plot(
     };
     // A folder that is neither a run nor a sweep directory is named as such, rather than
     // reported by the first file it lacks.
+    if let Some(d) = dirs
+        .iter()
+        .find(|d| !d.join("daily.csv").exists() && d.join("daily.parquet").exists())
+    {
+        return Err(Failure::Input(format!(
+            "relocant: {} holds its daily series as Parquet only (written with --format parquet); plot reads daily.csv: write it with --format both",
+            d.display()
+        )));
+    }
     if let Some(d) = dirs.iter().find(|d| {
         !d.join("daily.csv").exists() && !d.join("runs.csv").exists() && !plot::is_experiment_dir(d)
     }) {

@@ -34,6 +34,10 @@ pub struct RunArgs {
     /// Do not draw figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// Table formats: csv, parquet (Parquet tables; the daily series only as Parquet) or
+    /// both.
+    #[arg(long, value_enum, default_value_t = crate::output::tables::Format::Csv)]
+    pub format: crate::output::tables::Format,
     /// Also write the daily series in long form: daily_long.csv (replicate, date, variable,
     /// value), for tidyverse and seaborn.
     #[arg(long)]
@@ -81,6 +85,7 @@ pub fn check(paths: &[PathBuf], sets: &[String]) -> Result<(), Failure> {
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
+    args.format.check_available().map_err(Failure::Input)?;
     let loaded = args.input.load()?;
     let ensemble = args.posterior.ensemble(&loaded, &args.input.sets)?;
     let sc = &loaded.scenario;
@@ -183,14 +188,16 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     }
     // The figures are drawn from the written CSV files inside the temporary directory, so
     // the run directory appears with its figures or not at all.
+    // Figures first (they read daily.csv), then the Parquet tables, then the dictionary of
+    // what is there.
     output::write_dir_atomically_then(&out, &files, args.force, |tmp| {
-        output::dictionary::write_datapackage(tmp)?;
-        if args.no_plots {
-            return Ok(());
+        if !args.no_plots {
+            plot::plot_run(tmp, &tmp.join("figures"), &PlotOptions::default())
+                .map(drop)
+                .map_err(|e| std::io::Error::other(format!("figures not drawn: {e}")))?;
         }
-        plot::plot_run(tmp, &tmp.join("figures"), &PlotOptions::default())
-            .map(drop)
-            .map_err(|e| std::io::Error::other(format!("figures not drawn: {e}")))
+        output::tables::write(tmp, args.format)?;
+        output::dictionary::write_datapackage(tmp)
     })
     .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
     print_outcomes(sc, &runs);

@@ -78,6 +78,11 @@ pub struct ExperimentArgs {
     /// Do not draw figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// Table formats: csv, parquet (Parquet tables; the daily series only as Parquet) or
+    /// both.
+    #[arg(long, value_enum, default_value_t = crate::output::tables::Format::Csv)]
+    pub format: crate::output::tables::Format,
+
     /// Memory the runs may use, in GiB [default: what the machine has available].
     #[arg(long, value_name = "GIB")]
     pub max_memory: Option<f64>,
@@ -88,8 +93,11 @@ pub struct ExperimentArgs {
 }
 
 /// Files an experiment writes in its directory (what `--force` removes).
-const OWN_FILES: [&str; 10] = [
+const OWN_FILES: [&str; 13] = [
     "journal",
+    "effects.parquet",
+    "outcomes.parquet",
+    "draws.parquet",
     "datapackage.json",
     "manifest.json",
     "experiment.toml",
@@ -377,6 +385,7 @@ fn io_err(what: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
 /// `relocant experiment EXPERIMENT.toml`.
 pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
     let started = Instant::now();
+    args.format.check_available().map_err(Failure::Input)?;
     let plan = load_plan(&args)?;
     crate::command::memory::check_sweep(
         &plan.arms[0].ensemble.base,
@@ -516,6 +525,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
     drop(journal);
 
     let effects = finish(&dir, &plan)?;
+    output::tables::write(&dir, args.format).map_err(io_err(&dir))?;
     if !args.no_plots {
         let figures = dir.join("figures");
         plot::plot_effects(&dir, &figures, &PlotOptions::default())

@@ -328,6 +328,57 @@ fn resource_name(path: &str) -> String {
         .collect()
 }
 
+/// The schema fields of the columns `header` of the table `file`.
+fn fields(file: &str, header: &[String]) -> Vec<Value> {
+    header
+        .iter()
+        .map(|c| {
+            let f = describe(file, c).unwrap_or(Field {
+                kind: "string",
+                unit: String::new(),
+                description: String::new(),
+            });
+            let mut v = json!({"name": c, "type": f.kind, "description": f.description});
+            if !f.unit.is_empty() {
+                v["unit"] = f.unit.into();
+            }
+            v
+        })
+        .collect()
+}
+
+/// The Parquet files of a result directory (its own and in `network/`) with their columns.
+#[cfg(feature = "parquet")]
+fn parquet_files(dir: &Path) -> io::Result<Vec<(String, Vec<String>)>> {
+    let mut out = Vec::new();
+    for sub in ["", "network"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".parquet") && !n.starts_with('.'))
+            .collect();
+        names.sort();
+        for n in names {
+            let rel = if sub.is_empty() {
+                n
+            } else {
+                format!("{sub}/{n}")
+            };
+            let header = super::parquet::column_names(&dir.join(&rel))?;
+            out.push((rel, header));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_files(_dir: &Path) -> io::Result<Vec<(String, Vec<String>)>> {
+    Ok(Vec::new())
+}
+
 /// The data package of `dir` (see the module's description).
 pub fn datapackage(dir: &Path) -> io::Result<Value> {
     let manifest = super::manifest::read(dir).unwrap_or(Value::Null);
@@ -346,25 +397,11 @@ pub fn datapackage(dir: &Path) -> io::Result<Value> {
             None => resources.push((folder, vec![rel], header)),
         }
     }
-    let resources: Vec<Value> = resources
+    let mut resources: Vec<Value> = resources
         .into_iter()
         .map(|(folder, paths, header)| {
             let first = &paths[0];
-            let fields: Vec<Value> = header
-                .iter()
-                .map(|c| {
-                    let f = describe(first, c).unwrap_or(Field {
-                        kind: "string",
-                        unit: String::new(),
-                        description: String::new(),
-                    });
-                    let mut v = json!({"name": c, "type": f.kind, "description": f.description});
-                    if !f.unit.is_empty() {
-                        v["unit"] = f.unit.into();
-                    }
-                    v
-                })
-                .collect();
+            let fields = fields(first, &header);
             let name = if paths.len() > 1 {
                 resource_name(&folder)
             } else {
@@ -381,6 +418,22 @@ pub fn datapackage(dir: &Path) -> io::Result<Value> {
             })
         })
         .collect();
+    // Parquet copies (`--format parquet|both`): described like the CSV table they copy.
+    for (rel, header) in parquet_files(dir)? {
+        let csv = if rel == "daily.parquet" && header.first().is_some_and(|c| c == "run") {
+            "daily/run.csv".to_string()
+        } else {
+            rel.replace(".parquet", ".csv")
+        };
+        resources.push(json!({
+            "name": resource_name(&rel.replace(".parquet", "-parquet")),
+            "path": rel,
+            "profile": "tabular-data-resource",
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            "schema": {"fields": fields(&csv, &header)},
+        }));
+    }
     let scale = manifest["persons_per_agent"].as_u64().or_else(|| {
         let text = std::fs::read_to_string(dir.join("scenario.toml")).ok()?;
         let t: toml::Table = text.parse().ok()?;

@@ -12,8 +12,11 @@ pub mod columns;
 pub mod csv;
 pub mod dictionary;
 pub mod manifest;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod provenance;
 pub mod sections;
+pub mod tables;
 
 pub use atomic::{
     AtomicFile, create_dir_atomically, remove_abandoned_temporaries, sync_dir, temporary_owner,

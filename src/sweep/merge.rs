@@ -44,6 +44,7 @@ pub fn ranges(xs: &[u64]) -> String {
 }
 
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
+    args.format.check_available().map_err(Failure::Input)?;
     let started = Instant::now();
     let dirs = &args.dirs;
     let mut seen = std::collections::HashSet::new();
@@ -234,6 +235,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         .keeping(first)
         .write(&out)
         .map_err(io_err(&out.join("manifest.json")))?;
+    crate::output::tables::write(&out, args.format).map_err(io_err(&out))?;
     crate::output::dictionary::write_datapackage(&out).map_err(io_err(&out))?;
     if !args.no_plots {
         super::draw_figures(&out, crate::plot::plot_heatmaps);

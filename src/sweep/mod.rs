@@ -59,6 +59,10 @@ pub struct SweepArgs {
     /// Do not draw the heatmaps of a grid sweep into DIR/figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// Table formats: csv, parquet (Parquet tables; the daily series only as Parquet) or
+    /// both.
+    #[arg(long, value_enum, default_value_t = crate::output::tables::Format::Csv)]
+    pub format: crate::output::tables::Format,
     /// Memory the sweep may use, in GiB [default: what the machine has available]; a sweep
     /// estimated to need more (its plan and the runs in flight) is refused before it starts.
     #[arg(long, value_name = "GIB")]
@@ -77,6 +81,10 @@ pub struct MergeArgs {
     /// Do not draw the heatmaps of a grid sweep into DIR/figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// Table formats: csv, parquet (Parquet tables; the daily series only as Parquet) or
+    /// both.
+    #[arg(long, value_enum, default_value_t = crate::output::tables::Format::Csv)]
+    pub format: crate::output::tables::Format,
     /// No summary on stderr.
     #[arg(long)]
     pub quiet: bool,

@@ -69,7 +69,7 @@ pub fn my_runs(runs: u64, shard: Option<Shard>) -> impl Iterator<Item = u64> {
 }
 
 /// Files a sweep writes in its directory (what `--force` removes; nothing else is touched).
-const OWN_FILES: [&str; 9] = [
+const OWN_FILES: [&str; 13] = [
     "journal",
     "manifest.json",
     "runs.csv",
@@ -79,6 +79,10 @@ const OWN_FILES: [&str; 9] = [
     "scenario.toml",
     "sensitivity.csv",
     "datapackage.json",
+    "runs.parquet",
+    "points.parquet",
+    "design.parquet",
+    "daily.parquet",
 ];
 
 fn io_err(what: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
@@ -105,6 +109,7 @@ impl Bits {
 /// `relocant sweep SWEEP.toml`.
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let started = Instant::now();
+    args.format.check_available().map_err(Failure::Input)?;
     let shard = args
         .shard
         .as_deref()
@@ -319,6 +324,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     // Finish: the result files from the journal, in run order.
     finish(&dir, &plan, shard)?;
     let wall = started.elapsed().as_secs_f64();
+    output::tables::write(&dir, args.format).map_err(io_err(&dir))?;
     manifest("complete", wall)?;
     output::dictionary::write_datapackage(&dir).map_err(io_err(&dir))?;
     if shard.is_none() && !args.no_plots {

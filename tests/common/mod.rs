@@ -225,5 +225,25 @@ pub fn check_datapackage(dir: &Path) -> usize {
         }
     }
     assert!(checked > 0, "{}: no CSV file", dir.display());
+    // Parquet copies are resources too, with the columns their files hold.
+    #[cfg(feature = "parquet")]
+    for r in resources.iter().filter(|r| r["format"] == "parquet") {
+        let path = dir.join(r["path"].as_str().unwrap());
+        let names = relocant::output::parquet::column_names(&path).unwrap();
+        let fields: Vec<&str> = r["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, names, "{}", path.display());
+        assert!(
+            r["schema"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| !f["description"].as_str().unwrap_or("").is_empty())
+        );
+    }
     checked
 }

@@ -32,7 +32,7 @@ from ._cli import (
     output_dir,
     set_args,
 )
-from ._results import Result, Run, Sweep, Validation, check_frame, read_csv
+from ._results import Result, Run, Sweep, Validation, check_frame, read_csv, read_parquet
 
 __version__ = "0.3.0"
 
@@ -44,6 +44,7 @@ __all__ = [
     "load_sweep",
     "load_validation",
     "read_csv",
+    "read_parquet",
     "find_binary",
     "Run",
     "Sweep",
@@ -73,6 +74,8 @@ def run(
     draws: Optional[int] = None,
     jobs: Optional[int] = None,
     plots: bool = False,
+    format: Optional[str] = None,
+    long: bool = False,
     force: bool = False,
     frame: str = "pandas",
     binary: Optional[PathLike] = None,
@@ -90,6 +93,8 @@ def run(
             posterior sample (``scenarios/calibration/posterior.csv``).
         jobs: worker threads (default: all cores; results do not depend on it).
         plots: draw the figures into ``DIR/figures/`` (off by default: faster).
+        format: ``"csv"`` (default), ``"parquet"`` or ``"both"`` (``--format``).
+        long: also write ``daily_long.csv`` (``--long``), loaded as ``run.daily_long``.
         frame: ``"pandas"`` or ``"polars"``.
         binary: the relocant executable (default: ``$RELOCANT_BIN``, then PATH).
 
@@ -99,11 +104,14 @@ def run(
     path, out_args = output_dir(out, _label(scenario, "baseline"), force)
     args = ["run", *_scenario_arg(scenario), "--quiet", *out_args]
     args += option_args(
-        replicates=replicates, seed=seed, posterior=posterior, draws=draws, jobs=jobs
+        replicates=replicates, seed=seed, posterior=posterior, draws=draws, jobs=jobs,
+        format=format,
     )
     args += set_args(set)
     if not plots:
         args.append("--no-plots")
+    if long:
+        args.append("--long")
     stdout = execute(binary, args)
     return Run(path, frame, stdout)
 
@@ -115,18 +123,21 @@ def sweep(
     jobs: Optional[int] = None,
     daily: bool = False,
     plots: bool = False,
+    format: Optional[str] = None,
     force: bool = False,
     frame: str = "pandas",
     binary: Optional[PathLike] = None,
 ) -> Sweep:
     """``relocant sweep``: run a sweep file's design and load the sweep directory.
 
-    ``daily=True`` also keeps each run's daily series (``Sweep.daily()``); ``plots=True``
+    ``daily=True`` also keeps each run's daily series (``Sweep.daily()``; with
+    ``format="parquet"`` in one ``daily.parquet``); ``format`` is ``--format``; ``plots=True``
     draws the heatmaps of a grid. Other arguments as for :func:`run`.
     """
     check_frame(frame)  # fail on a bad or missing frame library before a run
     path, out_args = output_dir(out, _label(sweep_file, "sweep"), force)
-    args = ["sweep", os.fspath(sweep_file), "--quiet", *out_args, *option_args(jobs=jobs)]
+    args = ["sweep", os.fspath(sweep_file), "--quiet", *out_args]
+    args += option_args(jobs=jobs, format=format)
     if daily:
         args.append("--daily")
     if not plots:

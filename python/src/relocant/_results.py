@@ -87,9 +87,31 @@ def _read_polars(path: Path):
     return df
 
 
+def read_parquet(path: Union[str, os.PathLike], frame: str = "pandas"):
+    """One relocant Parquet file (``--format parquet|both``) as a pandas (needs pyarrow) or
+    polars DataFrame; its ``date`` columns are already dates."""
+    check_frame(frame)
+    if frame == "pandas":
+        import pandas as pd
+
+        df = pd.read_parquet(path)
+        if "date" in df.columns:
+            df["date"] = pd.to_datetime(df["date"])
+        return df
+    import polars as pl
+
+    return pl.read_parquet(path)
+
+
 def load_tables(directory: Path, frame: str) -> dict:
-    """Every ``*.csv`` directly in ``directory``, by file stem, in name order."""
-    return {path.stem: read_csv(path, frame) for path in sorted(directory.glob("*.csv"))}
+    """Every ``*.csv`` directly in ``directory``, by file stem, in name order, and every
+    ``*.parquet`` whose table has no CSV file (``--format parquet`` keeps the daily series
+    only as Parquet)."""
+    tables = {path.stem: read_csv(path, frame) for path in sorted(directory.glob("*.csv"))}
+    for path in sorted(directory.glob("*.parquet")):
+        if path.stem not in tables:
+            tables[path.stem] = read_parquet(path, frame)
+    return dict(sorted(tables.items()))
 
 
 def _read_toml(path: Path) -> dict:
@@ -190,6 +212,18 @@ class Sweep(Result):
         """The daily series of a sweep run with ``daily=True`` (``daily/run-N.csv``): one
         run, several, or (``None``) all of them, concatenated in run order."""
         folder = self.dir / "daily"
+        parquet = self.dir / "daily.parquet"
+        if not folder.is_dir() and parquet.is_file():
+            # --format parquet: every run's series in one file with a `run` column.
+            df = read_parquet(parquet, self.frame)
+            if runs is None:
+                return df
+            wanted = [int(runs)] if isinstance(runs, numbers.Integral) else [int(r) for r in runs]
+            if self.frame == "pandas":
+                return df[df["run"].isin(wanted)].reset_index(drop=True)
+            import polars as pl
+
+            return df.filter(pl.col("run").is_in(wanted))
         files = {}
         for path in folder.glob("run-*.csv") if folder.is_dir() else []:
             try:
