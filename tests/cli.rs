@@ -442,3 +442,72 @@ fn plot_lists_files_only_with_verbose_and_says_nothing_with_quiet() {
     assert!(listed.len() >= 18, "{out}");
     assert!(listed.iter().all(|p| Path::new(p).is_file()), "{out}");
 }
+
+#[test]
+fn a_one_day_run_and_a_run_that_ends_before_baseline_events_are_expressible() {
+    let tmp = tempfile::tempdir().unwrap();
+    // One day: the run's start is its end.
+    let one = tmp.path().join("one");
+    let o = small_run(&one, "1", &["--set", "end=2022-09-21"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let daily = String::from_utf8(read(&one.join("daily.csv"))).unwrap();
+    assert_eq!(daily.lines().count(), 1 + 3, "one day of three replicates");
+    // Ending in mid-2023: the built-in baseline's later events are left out, each noted.
+    let short = tmp.path().join("short");
+    let o = binary()
+        .args([
+            "run",
+            "--replicates",
+            "1",
+            "--set",
+            "arrivals.persons_per_agent=400",
+        ])
+        .args([
+            "--set",
+            "end=2023-07-01",
+            "--no-plots",
+            "--out",
+            short.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let notes = String::from_utf8_lossy(&o.stderr);
+    for event in [
+        "MIR stage `stop_2024`",
+        "rent shock `h1_2024`",
+        "panel `mid_2023`",
+    ] {
+        assert!(
+            notes.contains(&format!("note: {event}")),
+            "{event}: {notes}"
+        );
+    }
+    let events = String::from_utf8(read(&short.join("events.csv"))).unwrap();
+    assert!(
+        !events.contains("2024-"),
+        "no event after the end: {events}"
+    );
+    // A date outside the modelled period (to 2024-12-31) is still a mistake; a disabled
+    // event's is not.
+    let o = relocant(&[
+        "check",
+        "--set",
+        "end=2023-07-01",
+        "--set",
+        "policy.rent_shocks.h1_2024.date=2026-01-01",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("2026-01-01 is outside the run (2022-09-21 to 2023-07-01)")
+    );
+    let o = relocant(&[
+        "check",
+        "--set",
+        "policy.rent_shocks.h1_2024.enabled=false",
+        "--set",
+        "policy.rent_shocks.h1_2024.date=2030-01-01",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -68,12 +68,17 @@ pub fn check(paths: &[PathBuf], sets: &[String]) -> Result<(), Failure> {
             Ok(l)
         });
         match checked {
-            Ok(l) => println!(
-                "{}: ok ({} days, {} replicates)",
-                name,
-                l.scenario.days(),
-                l.scenario.replicates
-            ),
+            Ok(l) => {
+                println!(
+                    "{}: ok ({} days, {} replicates)",
+                    name,
+                    l.scenario.days(),
+                    l.scenario.replicates
+                );
+                for n in &l.notes {
+                    crate::note!("{name}: note: {n}");
+                }
+            }
             Err(e) => errors.push(e.to_string()),
         }
     }
@@ -87,6 +92,11 @@ pub fn check(paths: &[PathBuf], sets: &[String]) -> Result<(), Failure> {
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     args.format.check_available().map_err(Failure::Input)?;
     let loaded = args.input.load()?;
+    if !args.quiet {
+        for n in &loaded.notes {
+            crate::note!("relocant: note: {n}");
+        }
+    }
     let ensemble = args.posterior.ensemble(&loaded, &args.input.sets)?;
     let sc = &loaded.scenario;
     let out = args

@@ -13,28 +13,58 @@ use crate::model::params::*;
 pub const MAX_NAME_BYTES: usize = 200;
 
 pub fn decode(root: &Node) -> Result<Scenario, Vec<Diagnostic>> {
+    decode_noting(root).map(|(sc, _)| sc)
+}
+
+/// As [`decode`], with the notes on what was left out of a run that ends before some of
+/// the built-in baseline's dated events (see [`Run::happens`]).
+pub fn decode_noting(root: &Node) -> Result<(Scenario, Vec<String>), Vec<Diagnostic>> {
     let problems = Problems::default();
     let r = Reader::root(root, &problems);
-    let scenario = decode_root(&r);
+    let (scenario, notes) = decode_root(&r);
     r.finish();
     let list = problems.list.into_inner();
     if list.is_empty() {
-        Ok(scenario)
+        Ok((scenario, notes))
     } else {
         Err(list)
     }
 }
 
-/// Checks that dates fall inside the run.
+/// The run's dates, against which every dated thing is checked.
 struct Run {
     start: Date,
     end: Date,
     valid: bool,
+    /// What was left out of the run, for the user to read.
+    notes: std::cell::RefCell<Vec<String>>,
+}
+
+/// The last day of the period the model describes (the built-in baseline's `end`; a test
+/// keeps them equal).
+pub const MODELLED_END: (i32, u8, u8) = (2024, 12, 31);
+
+fn modelled_end() -> Date {
+    let (y, m, d) = MODELLED_END;
+    Date::new(y, m, d).expect("a valid date")
 }
 
 impl Run {
-    fn check(&self, p: &Problems, what: &str, d: Date, loc: Loc) {
-        if self.valid && (d < self.start || d > self.end) {
+    /// Whether something dated `d` happens in the run. A date before the start, or after
+    /// both the run's end and the modelled period (2024-12-31), is a problem (most likely a
+    /// mistake); a date inside the modelled period but after the run's end is left out with
+    /// a note, so a run may end before the baseline's later events (a short run, a one-day
+    /// run) without disabling each of them.
+    fn happens(&self, p: &Problems, what: &str, d: Date, loc: Loc) -> bool {
+        if !self.valid || (self.start..=self.end).contains(&d) {
+            return true;
+        }
+        if d > self.end && d <= modelled_end() {
+            self.notes.borrow_mut().push(format!(
+                "{what} {d} is after the run's end ({}) and is left out",
+                self.end
+            ));
+        } else {
             p.push(
                 loc,
                 format!(
@@ -43,10 +73,11 @@ impl Run {
                 ),
             );
         }
+        false
     }
 }
 
-fn decode_root(r: &Reader<'_>) -> Scenario {
+fn decode_root(r: &Reader<'_>) -> (Scenario, Vec<String>) {
     let p = r.problems;
     let name = r.string("name");
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
@@ -65,24 +96,29 @@ fn decode_root(r: &Reader<'_>) -> Scenario {
     let (end, end_loc) = end_read.unwrap_or(fallback);
     // Dates are checked against the run only when the run itself is well defined.
     let mut valid = start_read.is_some() && end_read.is_some();
-    if valid && end <= start {
+    if valid && end < start {
         let at = prefer_user(&[end_loc, start_loc]);
         p.push(
             at,
-            format!("`end` ({end}) must come after `start` ({start})"),
+            format!("`end` ({end}) must not come before `start` ({start})"),
         );
         valid = false;
     } else if valid && start.days_until(end) > 60_000 {
         p.push(end_loc, "the run may last at most 60000 days");
         valid = false;
     }
-    let run = Run { start, end, valid };
+    let run = Run {
+        start,
+        end,
+        valid,
+        notes: Default::default(),
+    };
     let replicates = r.int("replicates", 1, 100_000) as u32;
 
     let cities = section(r, "cities", cities);
     let city_names: Vec<&str> = cities.iter().map(|c| c.name.as_str()).collect();
     let policy = section(r, "policy", |t| policy(t, &run, &city_names));
-    Scenario {
+    let scenario = Scenario {
         arrivals: section(r, "arrivals", |t| arrivals(t, &run)),
         profile: section(r, "profile", profile),
         destinations: section(r, "destinations", destinations),
@@ -104,7 +140,8 @@ fn decode_root(r: &Reader<'_>) -> Scenario {
         start,
         end,
         replicates,
-    }
+    };
+    (scenario, run.notes.into_inner())
 }
 
 /// Decodes the table under `key` with `f`, then reports its unknown keys.
@@ -124,7 +161,12 @@ fn arrivals(r: &Reader<'_>, run: &Run) -> Arrivals {
         let cumulative = a.nonneg("cumulative");
         let loc = prefer_user(&[a.loc_of("cumulative"), a.loc_of("date")]);
         if let Some((date, dloc)) = date {
-            run.check(p, &format!("arrival anchor `{name}`"), date, dloc);
+            // An anchor after the end (inside the modelled period) still shapes the curve
+            // up to the end.
+            let shapes_curve = run.valid && date > run.end && date <= modelled_end();
+            if !shapes_curve {
+                run.happens(p, &format!("arrival anchor `{name}`"), date, dloc);
+            }
             anchors.push((
                 date,
                 cumulative,
@@ -317,16 +359,30 @@ fn observation(r: &Reader<'_>, run: &Run) -> Observation {
     for (name, _, p) in r.named("panels") {
         let horizon_days = p.int("horizon_days", 1, 36_500) as u32;
         if let Some((date, loc)) = p.date("date") {
-            run.check(r.problems, &format!("panel `{name}`"), date, loc);
+            let what = format!("panel `{name}`");
             let until = date.add_days(i64::from(horizon_days));
-            if run.valid && until > run.end {
-                r.problems.push(
-                    p.loc_of("horizon_days"),
-                    format!(
-                        "panel `{name}` follows its migrants until {until}, after the run's end ({})",
+            let mut kept = run.happens(r.problems, &what, date, loc);
+            if kept && run.valid && until > run.end {
+                let hloc = p.loc_of("horizon_days");
+                if until <= modelled_end() {
+                    run.notes.borrow_mut().push(format!(
+                        "{what} follows its migrants until {until}, after the run's end ({}), and is left out",
                         run.end
-                    ),
-                );
+                    ));
+                } else {
+                    r.problems.push(
+                        hloc,
+                        format!(
+                            "panel `{name}` follows its migrants until {until}, after the run's end ({})",
+                            run.end
+                        ),
+                    );
+                }
+                kept = false;
+            }
+            if !kept {
+                p.finish();
+                continue;
             }
             panels.push(Panel {
                 name,
@@ -346,9 +402,10 @@ fn observation(r: &Reader<'_>, run: &Run) -> Observation {
 fn event_date(e: &Reader<'_>, run: &Run, what: &str) -> (bool, Date, bool) {
     let enabled = e.boolean("enabled");
     match e.date("date") {
+        // A disabled event need not fall inside the run.
         Some((date, loc)) => {
-            run.check(e.problems, what, date, loc);
-            (enabled, date, true)
+            let happens = !enabled || run.happens(e.problems, what, date, loc);
+            (enabled && happens, date, true)
         }
         None => (false, run.start, false),
     }
@@ -425,7 +482,9 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
         let label = e.string("label");
         let announced = match e.date("announced") {
             Some((a, aloc)) => {
-                run.check(p, &format!("announcement of MIR stage `{name}`"), a, aloc);
+                if on {
+                    run.happens(p, &format!("announcement of MIR stage `{name}`"), a, aloc);
+                }
                 if a > date && dated {
                     let at = prefer_user(&[aloc, e.loc_of("date")]);
                     p.push(
@@ -564,5 +623,16 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
         fx_shocks,
         mobilization_waves,
         remote_pressure,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_modelled_period_ends_where_the_built_in_baseline_does() {
+        let sc = crate::scenario::load(crate::scenario::Source::Builtin, &[]).unwrap();
+        assert_eq!(sc.scenario.end, modelled_end());
     }
 }

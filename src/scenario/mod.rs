@@ -36,6 +36,8 @@ pub struct Loaded {
     /// The files it was read from (the built-in baseline and the `base` chain), with their
     /// SHA-256, for the manifest.
     pub inputs: Vec<Input>,
+    /// What the run leaves out: the built-in baseline's dated events after its end.
+    pub notes: Vec<String>,
 }
 
 impl Loaded {
@@ -76,8 +78,9 @@ pub fn load(source: Source<'_>, sets: &[String]) -> Result<Loaded, ScenarioError
         }
     }
     // Problems of the files and of the overrides are reported together.
-    match decode::decode(&root) {
-        Ok(scenario) if set_problems.is_empty() => Ok(Loaded {
+    match decode::decode_noting(&root) {
+        Ok((scenario, notes)) if set_problems.is_empty() => Ok(Loaded {
+            notes,
             scenario,
             resolved: root,
             inputs: sources
