@@ -134,15 +134,22 @@ pub fn table(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<(), Failure> {
     match out {
         None => print!("{markdown}"),
         Some(dir) => {
-            let write = |name: &str, text: &str| {
-                std::fs::create_dir_all(&dir)
-                    .and_then(|_| output::write_file_atomically(&dir.join(name), text.as_bytes()))
-                    .map_err(|e| {
-                        Failure::Runtime(format!("cannot write {}: {e}", dir.join(name).display()))
-                    })
-            };
-            write("outcomes.tex", &latex)?;
-            write("outcomes.md", &markdown)?;
+            // Both tables or neither: a full disk leaves no half (issue 12 item 13), and a
+            // directory made for them is removed again.
+            let existed = dir.exists();
+            std::fs::create_dir_all(&dir)
+                .and_then(|_| {
+                    output::write_files_together(&[
+                        (dir.join("outcomes.tex"), latex.as_bytes()),
+                        (dir.join("outcomes.md"), markdown.as_bytes()),
+                    ])
+                })
+                .map_err(|e| {
+                    if !existed {
+                        let _ = std::fs::remove_dir(&dir);
+                    }
+                    Failure::Runtime(format!("cannot write {}: {e}", dir.display()))
+                })?;
             println!(
                 "{}\n{}",
                 dir.join("outcomes.tex").display(),

@@ -106,6 +106,23 @@ impl Drop for AtomicFile {
     }
 }
 
+/// Writes several files that belong together (a table as LaTeX and Markdown): each is
+/// written and synced under its temporary name before any is renamed into place, so a full
+/// disk leaves none of them (and no temporary) rather than some.
+pub fn write_files_together(files: &[(PathBuf, &[u8])]) -> io::Result<()> {
+    let mut open = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        let mut f = AtomicFile::create(path)?;
+        f.write_all(bytes)?;
+        f.sync()?;
+        open.push(f);
+    }
+    for f in open {
+        f.commit()?;
+    }
+    Ok(())
+}
+
 /// Writes one file atomically.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = AtomicFile::create(path)?;

@@ -20,7 +20,7 @@ pub mod tables;
 
 pub use atomic::{
     AtomicFile, create_dir_atomically, remove_abandoned_temporaries, sync_dir, temporary_owner,
-    write_file_atomically,
+    write_file_atomically, write_files_together,
 };
 
 use std::fs;

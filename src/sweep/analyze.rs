@@ -310,8 +310,10 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
     })?;
     if m["status"] != "complete" || m["shard"].is_string() {
         return Err(Failure::Input(format!(
-            "{} is not a finished whole sweep; finish it (and merge its shards) first",
-            dir.display()
+            "{} is not a finished whole sweep (its manifest.json has status {} and shard {}); finish it (and merge its shards) first",
+            dir.display(),
+            m["status"],
+            m["shard"]
         )));
     }
     let params: Vec<String> = m["params"]

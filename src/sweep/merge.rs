@@ -139,11 +139,15 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
             if slot.0 == u32::MAX {
                 *slot = (i as u32, offset, row.len() as u32);
             } else if duplicates.len() < 20 {
-                duplicates.push(format!(
-                    "run {run} is in both {} and {}",
-                    dirs[slot.0 as usize].display(),
-                    d.display()
-                ));
+                duplicates.push(if slot.0 as usize == i {
+                    format!("run {run} is twice in {}", d.join("runs.csv").display())
+                } else {
+                    format!(
+                        "run {run} is in both {} and {}",
+                        dirs[slot.0 as usize].display(),
+                        d.display()
+                    )
+                });
             } else {
                 duplicates.push(String::new());
             }
@@ -174,10 +178,15 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
             msg.push(format!("... and {extra} more duplicated runs"));
         }
         if !missing.is_empty() {
+            let read: Vec<String> = dirs
+                .iter()
+                .map(|d| d.join("runs.csv").display().to_string())
+                .collect();
             msg.push(format!(
-                "{} of {runs} runs are missing: {}",
+                "{} of {runs} runs are missing: {} (none of {} holds them)",
                 missing.len(),
-                ranges(&missing)
+                ranges(&missing),
+                read.join(", ")
             ));
             // With shards of one split, name the shards that would hold them.
             let ns: Vec<u64> = manifests
