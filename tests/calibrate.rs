@@ -830,3 +830,60 @@ fn the_docs_show_the_calibrated_values() {
         "cargo run --release -- calibrate scenarios/baseline.toml --targets scenarios/calibration/targets.csv --params scenarios/calibration/baseline.toml"
     ));
 }
+
+#[test]
+fn a_calibration_killed_after_its_first_checkpoint_resumes_to_the_uninterrupted_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let targets = write(tmp.path(), "targets.csv", TARGETS);
+    let params = write(
+        tmp.path(),
+        "p.toml",
+        &SMALL_PARAMS.replace("GENERATIONS", "4"),
+    );
+    let reference = tmp.path().join("reference");
+    let o = calibrate(&targets, &params, &reference, &["--jobs", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Kill (SIGKILL) once the first generation is checkpointed: a moment the calibration
+    // reaches, not a time.
+    let killed = tmp.path().join("killed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_relocant"))
+        .args([
+            "calibrate",
+            "scenarios/baseline.toml",
+            "--targets",
+            &targets,
+        ])
+        .args(["--params", &params, "--out", killed.to_str().unwrap()])
+        .args(["--quiet", "--jobs", "1"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !killed.join("checkpoint.json").exists() && child.try_wait().unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "no checkpoint");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        status.code().is_none(),
+        "killed before it finished: {status}"
+    );
+    assert!(!killed.join("posterior.csv").exists(), "no result yet");
+    let o = calibrate(&targets, &params, &killed, &["--jobs", "1", "--resume"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for name in [
+        "posterior.csv",
+        "generations.csv",
+        "calibrated.toml",
+        "fit.csv",
+    ] {
+        assert_eq!(
+            fs::read(reference.join(name)).unwrap(),
+            fs::read(killed.join(name)).unwrap(),
+            "{name} differs after the kill"
+        );
+    }
+}
