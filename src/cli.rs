@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::command::{self, Failure};
 
@@ -75,6 +75,14 @@ pub enum Command {
     /// Run an experiment (a base scenario and named arms) under common random numbers and
     /// posterior draws; write each arm's effects with 90% intervals, tables and a figure.
     Experiment(crate::experiment::ExperimentArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout,
+    /// e.g. `relocant completions bash > ~/.local/share/bash-completion/completions/relocant`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout, e.g. `relocant man > relocant.1`.
+    Man,
     /// Sobol or Morris sensitivity indices of a finished sweep, into DIR/sensitivity.csv.
     Analyze(crate::sweep::AnalyzeArgs),
 }
@@ -104,5 +112,20 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Merge(args) => crate::sweep::merge(args),
         Command::Analyze(args) => crate::sweep::analyze(args),
         Command::Experiment(args) => crate::experiment::experiment(args),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "relocant", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(|e| Failure::Runtime(format!("cannot render the manual: {e}")))?;
+            use std::io::Write as _;
+            std::io::stdout()
+                .write_all(&page)
+                .map_err(|e| Failure::Runtime(format!("cannot write the manual: {e}")))
+        }
     }
 }

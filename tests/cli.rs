@@ -511,3 +511,46 @@ fn a_one_day_run_and_a_run_that_ends_before_baseline_events_are_expressible() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn completions_load_in_bash_and_the_man_page_lists_every_command() {
+    let o = relocant(&["completions", "bash"]);
+    assert!(o.status.success());
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("relocant.bash");
+    std::fs::write(&script, &o.stdout).unwrap();
+    let b = Command::new("bash")
+        .args([
+            "-c",
+            &format!("source {} && complete -p relocant", script.display()),
+        ])
+        .output()
+        .expect("bash runs");
+    let registered = String::from_utf8_lossy(&b.stdout);
+    assert!(
+        b.status.success() && registered.contains("relocant"),
+        "{registered} {}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    // The completion offers the subcommands.
+    let words = String::from_utf8_lossy(&o.stdout);
+    for cmd in ["run", "check", "experiment", "completions"] {
+        assert!(words.contains(cmd), "{cmd}");
+    }
+    for shell in ["zsh", "fish", "powershell"] {
+        let o = relocant(&["completions", shell]);
+        assert!(o.status.success() && !o.stdout.is_empty(), "{shell}");
+    }
+    let o = relocant(&["man"]);
+    assert!(o.status.success());
+    let page = String::from_utf8_lossy(&o.stdout);
+    assert!(page.contains(".TH relocant 1"), "{page}");
+    for cmd in ["run", "sweep", "calibrate", "experiment", "validate"] {
+        assert!(
+            page.contains(&format!("relocant\\-{cmd}")) || page.contains(cmd),
+            "{cmd}"
+        );
+    }
+    let o = relocant(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2), "an unknown shell is bad input");
+}

@@ -448,6 +448,7 @@ fn fuzz_result_files_read_by_plot_table_merge_analyze_and_resume() {
                         s("analyze"),
                         p(&d),
                         s("--no-plots"),
+                        s("--quiet"),
                         s("--bootstrap"),
                         s("20"),
                     ],

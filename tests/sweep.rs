@@ -746,6 +746,17 @@ fn analyze_writes_sobol_indices_of_a_sweep() {
     assert_eq!(runs.lines().count(), 1 + 8 * 4);
     let o = relocant(&["analyze", out.to_str().unwrap(), "--bootstrap", "50"]);
     ok(&o);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("relocant: wrote"));
+    // --quiet: the indices on stdout, nothing on stderr.
+    let q = relocant(&[
+        "analyze",
+        out.to_str().unwrap(),
+        "--bootstrap",
+        "50",
+        "--quiet",
+    ]);
+    ok(&q);
+    assert!(q.stderr.is_empty() && o.stdout == q.stdout);
     let s = String::from_utf8(read(&out.join("sensitivity.csv"))).unwrap();
     assert!(s.starts_with("outcome,parameter,measure,estimate,ci_low,ci_high\n"));
     assert!(s.contains("\nshare_integrated,decisions.money,S1,"));

@@ -410,7 +410,9 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
     output::write_file_atomically(&path, csv.as_bytes()).map_err(io_err(&path))?;
     output::dictionary::write_datapackage(dir).map_err(io_err(dir))?;
     print!("{summary}");
-    crate::note!("relocant: wrote {}", path.display());
+    if !args.quiet {
+        crate::note!("relocant: wrote {}", path.display());
+    }
     if !args.no_plots {
         super::draw_figures(dir, crate::plot::plot_sensitivity);
     }

@@ -104,6 +104,9 @@ pub struct AnalyzeArgs {
     /// Do not draw the sensitivity figures into DIR/figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// No summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 pub use merge::merge;
