@@ -399,3 +399,101 @@ fn a_sweeps_parquet_daily_file_survives_kills_and_resume_with_no_run_lost_or_dou
     );
     common::check_datapackage(&killed);
 }
+
+#[test]
+fn commands_with_quiet_and_json_print_one_json_document_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let json_of = |args: &[&str]| -> Value {
+        let o = relocant(args);
+        ok(&o);
+        assert!(
+            o.stderr.is_empty(),
+            "{args:?}: --quiet: {}",
+            common::stderr(&o)
+        );
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&o.stdout)
+            )
+        })
+    };
+    let run = tmp.path().join("run");
+    let v = json_of(&[
+        "run",
+        "--replicates",
+        "2",
+        "--set",
+        "arrivals.persons_per_agent=400",
+        "--no-plots",
+        "--quiet",
+        "--json",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert_eq!(v["command"], "run");
+    let stats = v["statistics"].as_array().unwrap();
+    assert_eq!(stats[0]["stat"], "mean");
+    assert!(stats[0]["share_integrated"].is_number());
+
+    let val = tmp.path().join("val");
+    let v = json_of(&[
+        "validate",
+        "--targets",
+        "scenarios/calibration/targets.csv",
+        "--replicates",
+        "1",
+        "--set",
+        "arrivals.persons_per_agent=400",
+        "--quiet",
+        "--json",
+        "--out",
+        val.to_str().unwrap(),
+    ]);
+    assert_eq!(v["targets"].as_array().unwrap().len(), 11);
+    assert!(v["targets"][0]["inside"].is_boolean());
+    assert_eq!(v["fit"]["targets"], 11);
+
+    let f = sweep_file(tmp.path(), "s", common::SOBOL);
+    let sweep = tmp.path().join("sweep");
+    ok(&common::sweep(&f, &sweep, &["--no-plots"]));
+    let v = json_of(&[
+        "analyze",
+        sweep.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+        "--json",
+        "--bootstrap",
+        "20",
+    ]);
+    assert!(
+        v["indices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["measure"] == "ST")
+    );
+
+    let e = tmp.path().join("e.toml");
+    fs::write(
+        &e,
+        format!(
+            "base = {:?}\nreplicates = 2\n[set]\narrivals.persons_per_agent = 400\n[arms.a.set]\nsocial.mutual_aid_enabled = false\n",
+            root().join("scenarios/baseline.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("exp");
+    let v = json_of(&[
+        "experiment",
+        e.to_str().unwrap(),
+        "--no-plots",
+        "--quiet",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let effects = v["effects"].as_array().unwrap();
+    assert_eq!(effects.len(), 4, "one arm, four default outcomes");
+    assert!(effects[0]["difference"].is_number());
+}

@@ -60,6 +60,9 @@ pub struct ValidateArgs {
     /// Replace an existing output directory.
     #[arg(long)]
     pub force: bool,
+    /// Print the fit on stdout as one JSON document instead of Markdown.
+    #[arg(long)]
+    pub json: bool,
 }
 
 fn parse_date(s: &str) -> Result<crate::calendar::Date, String> {
@@ -189,7 +192,16 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         output::dictionary::write_datapackage(tmp)
     })
     .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
-    print!("{md}");
+    if args.json {
+        output::csv::print_json(&serde_json::json!({
+            "command": "validate",
+            "dir": out.display().to_string(),
+            "targets": output::csv::to_json(&table.to_csv()),
+            "fit": output::csv::to_json(&table.summary_csv()).get(0).cloned(),
+        }));
+    } else {
+        print!("{md}");
+    }
     if !args.quiet {
         crate::note!("relocant: wrote {}", out.display());
     }

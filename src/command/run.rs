@@ -38,6 +38,9 @@ pub struct RunArgs {
     /// both.
     #[arg(long, value_enum, default_value_t = crate::output::tables::Format::Csv)]
     pub format: crate::output::tables::Format,
+    /// Print the summary on stdout as one JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
     /// Also write the daily series in long form: daily_long.csv (replicate, date, variable,
     /// value), for tidyverse and seaborn.
     #[arg(long)]
@@ -152,12 +155,16 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         }))
         .inputs(&ensemble.inputs(&loaded), Some(&loaded.resolved_toml()));
     let (summary, summary_stats) = output::csv::summary(sc, &runs);
+    let summary_stats_text = summary_stats.clone();
     let daily = output::csv::daily(sc, &runs);
     let long = args.long.then(|| output::csv::daily_long(&daily));
     let mut files = vec![
         ("daily.csv".to_string(), daily.into_bytes()),
         ("summary.csv".to_string(), summary.into_bytes()),
-        ("summary_stats.csv".to_string(), summary_stats.into_bytes()),
+        (
+            "summary_stats.csv".to_string(),
+            summary_stats.clone().into_bytes(),
+        ),
         (
             "cohorts.csv".to_string(),
             output::csv::cohorts(&runs).into_bytes(),
@@ -210,7 +217,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         output::dictionary::write_datapackage(tmp)
     })
     .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
-    print_outcomes(sc, &runs);
+    if args.json {
+        output::csv::print_json(&serde_json::json!({
+            "command": "run",
+            "dir": out.display().to_string(),
+            "scenario": sc.name,
+            "replicates": runs.len(),
+            "start": sc.start.to_string(),
+            "end": sc.end.to_string(),
+            "statistics": output::csv::to_json(&summary_stats_text),
+        }));
+    } else {
+        print_outcomes(sc, &runs);
+    }
     if !args.quiet {
         crate::note!(
             "relocant: wrote {} ({} replicates x {} days, {} agents, {:.1} s, {:.1} M agent-days/s)",

@@ -78,6 +78,9 @@ pub struct ExperimentArgs {
     /// Do not draw figures.
     #[arg(long)]
     pub no_plots: bool,
+    /// Print the effects on stdout as one JSON document instead of Markdown.
+    #[arg(long)]
+    pub json: bool,
     /// Table formats: csv, parquet (Parquet tables; the daily series only as Parquet) or
     /// both.
     #[arg(long, value_enum, default_value_t = crate::output::tables::Format::Csv)]
@@ -543,7 +546,16 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
             output::sections::upsert(&old, &format!("experiment:{}", plan.spec.name), &section);
         write_file_atomically(path, text.as_bytes()).map_err(io_err(path))?;
     }
-    print!("{}", effects::markdown(&effects, &names(&plan)));
+    if args.json {
+        output::csv::print_json(&serde_json::json!({
+            "command": "experiment",
+            "dir": dir.display().to_string(),
+            "replicates": plan.replicates,
+            "effects": output::csv::to_json(&effects::csv(&effects, &names(&plan))),
+        }));
+    } else {
+        print!("{}", effects::markdown(&effects, &names(&plan)));
+    }
     if !args.quiet {
         crate::note!(
             "relocant: wrote {} ({} arms x {} replicates, {:.1} s)",

@@ -63,6 +63,52 @@ fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
 }
 
+/// A CSV table as JSON: an array of objects, one per row, keyed by the header; numbers as
+/// numbers (non-finite ones as strings), `true`/`false` as booleans, empty cells as null.
+pub fn to_json(csv: &str) -> serde_json::Value {
+    use serde_json::Value;
+    let mut lines = csv.lines();
+    let header = crate::sweep::results::split_csv(lines.next().unwrap_or(""));
+    let rows = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let cells = crate::sweep::results::split_csv(l);
+            let obj: serde_json::Map<String, Value> = header
+                .iter()
+                .zip(cells)
+                .map(|(h, c)| {
+                    let v = if c.is_empty() {
+                        Value::Null
+                    } else if let Some(n) = c
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|x| x.is_finite())
+                        .and_then(serde_json::Number::from_f64)
+                    {
+                        if let Ok(i) = c.parse::<i64>() {
+                            Value::from(i)
+                        } else {
+                            Value::Number(n)
+                        }
+                    } else if c == "true" || c == "false" {
+                        Value::Bool(c == "true")
+                    } else {
+                        Value::String(c)
+                    };
+                    (h.clone(), v)
+                })
+                .collect();
+            Value::Object(obj)
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// Prints one JSON document on stdout (`--json`): the summary a command would print as text.
+pub fn print_json(v: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
 /// `daily_long.csv`: the daily series in long form, `replicate,date,variable,value`, one
 /// row per replicate, day and column of `daily.csv` (whose text it is made from, so the
 /// values are the same to the digit).

@@ -409,7 +409,15 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
     let path = dir.join("sensitivity.csv");
     output::write_file_atomically(&path, csv.as_bytes()).map_err(io_err(&path))?;
     output::dictionary::write_datapackage(dir).map_err(io_err(dir))?;
-    print!("{summary}");
+    if args.json {
+        output::csv::print_json(&serde_json::json!({
+            "command": "analyze",
+            "dir": dir.display().to_string(),
+            "indices": output::csv::to_json(&csv),
+        }));
+    } else {
+        print!("{summary}");
+    }
     if !args.quiet {
         crate::note!("relocant: wrote {}", path.display());
     }

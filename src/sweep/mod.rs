@@ -107,6 +107,9 @@ pub struct AnalyzeArgs {
     /// No summary on stderr.
     #[arg(long)]
     pub quiet: bool,
+    /// Print the indices on stdout as one JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub use merge::merge;
