@@ -279,32 +279,35 @@ pub fn describe(file: &str, column: &str) -> Option<Field> {
         })
 }
 
-/// The CSV files of a result directory (its own and one folder down), as relative paths.
-fn csv_files(dir: &Path) -> Vec<String> {
+/// The files ending in `ext` (`.csv`, `.parquet`) of a result directory and of its
+/// folders `subs`, as relative paths sorted by name within each folder (temporaries and
+/// other hidden files left out): the one scan of a result directory.
+pub fn result_files(dir: &Path, subs: &[&str], ext: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut add = |rel: &str| {
+    for rel in std::iter::once("").chain(subs.iter().copied()) {
         let Ok(entries) = std::fs::read_dir(dir.join(rel)) else {
-            return;
+            continue;
         };
         let mut names: Vec<String> = entries
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".csv") && !n.starts_with('.'))
+            .filter(|n| n.ends_with(ext) && !n.starts_with('.'))
             .collect();
         names.sort();
-        for n in names {
-            out.push(if rel.is_empty() {
+        out.extend(names.into_iter().map(|n| {
+            if rel.is_empty() {
                 n
             } else {
                 format!("{rel}/{n}")
-            });
-        }
-    };
-    add("");
-    for sub in ["daily", "network", "out_of_sample"] {
-        add(sub);
+            }
+        }));
     }
     out
+}
+
+/// The CSV files of a result directory (its own and one folder down), as relative paths.
+fn csv_files(dir: &Path) -> Vec<String> {
+    result_files(dir, &["daily", "network", "out_of_sample"], ".csv")
 }
 
 fn header_of(path: &Path) -> io::Result<Vec<String>> {
@@ -350,28 +353,13 @@ fn fields(file: &str, header: &[String]) -> Vec<Value> {
 /// The Parquet files of a result directory (its own and in `network/`) with their columns.
 #[cfg(feature = "parquet")]
 fn parquet_files(dir: &Path) -> io::Result<Vec<(String, Vec<String>)>> {
-    let mut out = Vec::new();
-    for sub in ["", "network"] {
-        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
-            continue;
-        };
-        let mut names: Vec<String> = entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".parquet") && !n.starts_with('.'))
-            .collect();
-        names.sort();
-        for n in names {
-            let rel = if sub.is_empty() {
-                n
-            } else {
-                format!("{sub}/{n}")
-            };
+    result_files(dir, &["network"], ".parquet")
+        .into_iter()
+        .map(|rel| {
             let header = super::parquet::column_names(&dir.join(&rel))?;
-            out.push((rel, header));
-        }
-    }
-    Ok(out)
+            Ok((rel, header))
+        })
+        .collect()
 }
 
 #[cfg(not(feature = "parquet"))]

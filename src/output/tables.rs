@@ -52,26 +52,9 @@ pub fn write(dir: &Path, format: Format) -> io::Result<()> {
     if !format.parquet() {
         return Ok(());
     }
-    for sub in ["", "network"] {
-        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
-            continue;
-        };
-        let mut names: Vec<String> = entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".csv") && !n.starts_with('.'))
-            .collect();
-        names.sort();
-        for name in names {
-            let rel = if sub.is_empty() {
-                name.clone()
-            } else {
-                format!("{sub}/{name}")
-            };
-            let csv = std::fs::read_to_string(dir.join(&rel))?;
-            let out = dir.join(rel.replace(".csv", ".parquet"));
-            write_table(&rel, &csv, &out)?;
-        }
+    for rel in super::dictionary::result_files(dir, &["network"], ".csv") {
+        let csv = std::fs::read_to_string(dir.join(&rel))?;
+        write_table(&rel, &csv, &dir.join(rel.replace(".csv", ".parquet")))?;
     }
     // A sweep's daily series: every run's file, in run order, one row group each.
     let daily = dir.join("daily");
