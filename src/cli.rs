@@ -75,6 +75,14 @@ pub enum Command {
     /// Run an experiment (a base scenario and named arms) under common random numbers and
     /// posterior draws; write each arm's effects with 90% intervals, tables and a figure.
     Experiment(crate::experiment::ExperimentArgs),
+    /// Show the resolved keys that differ between two scenarios (files, or run directories'
+    /// scenario.toml), each with its value and the file and line that set it on either side.
+    Diff {
+        /// The first scenario file or run directory (`-` lines).
+        a: PathBuf,
+        /// The second scenario file or run directory (`+` lines).
+        b: PathBuf,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout,
     /// e.g. `relocant completions bash > ~/.local/share/bash-completion/completions/relocant`.
     Completions {
@@ -112,6 +120,7 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Merge(args) => crate::sweep::merge(args),
         Command::Analyze(args) => crate::sweep::analyze(args),
         Command::Experiment(args) => crate::experiment::experiment(args),
+        Command::Diff { a, b } => command::diff::diff(&a, &b),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "relocant", &mut std::io::stdout());

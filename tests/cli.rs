@@ -554,3 +554,42 @@ fn completions_load_in_bash_and_the_man_page_lists_every_command() {
     let o = relocant(&["completions", "tcsh"]);
     assert_eq!(o.status.code(), Some(2), "an unknown shell is bad input");
 }
+
+#[test]
+fn diff_shows_the_keys_that_differ_with_where_each_side_set_them() {
+    let o = relocant(&[
+        "diff",
+        "scenarios/baseline.toml",
+        "scenarios/no_border_run_ban.toml",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let keys: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(keys, ["name", "policy.border_run_ban.enabled"], "{text}");
+    assert!(
+        text.contains("  - true  (scenarios/baseline.toml:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  + false  (scenarios/no_border_run_ban.toml:6)"),
+        "{text}"
+    );
+    // Run directories compare by their resolved scenario.toml.
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(small_run(&a, "1", &[]).status.success());
+    assert!(
+        small_run(&b, "1", &["--set", "decisions.return_constant=-7"])
+            .status
+            .success()
+    );
+    let o = relocant(&["diff", a.to_str().unwrap(), a.to_str().unwrap()]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "no differences\n");
+    let o = relocant(&["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("decisions.return_constant\n"), "{text}");
+    assert!(text.contains("scenario.toml:"), "{text}");
+    // A missing scenario is bad input.
+    let o = relocant(&["diff", "scenarios/baseline.toml", "nowhere.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -6,6 +6,7 @@
 //! `cli` parses arguments and dispatches here and to `sweep` and `calibrate`; they all use
 //! this module and never `cli`, so the parser sits on top and nothing depends on it.
 
+pub mod diff;
 pub mod figures;
 pub mod memory;
 pub mod run;

@@ -422,6 +422,29 @@ pub fn to_toml(root: &Node) -> String {
     toml::to_string(&value).unwrap_or_default()
 }
 
+/// Every leaf of a resolved tree as (dotted key, value as TOML text, where it was set), in
+/// key order; arrays are leaves.
+pub fn leaves(root: &Node) -> Vec<(String, String, Loc)> {
+    fn walk(prefix: &str, n: &Node, out: &mut Vec<(String, String, Loc)>) {
+        match &n.value {
+            Value::Table(t) => {
+                for (k, e) in t {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, &e.node, out);
+                }
+            }
+            _ => out.push((prefix.to_string(), to_toml_value(n).to_string(), n.loc)),
+        }
+    }
+    let mut out = Vec::new();
+    walk("", root, &mut out);
+    out
+}
+
 fn to_toml_value(n: &Node) -> toml::Value {
     match &n.value {
         Value::Str(s) => toml::Value::String(s.clone()),

@@ -38,6 +38,8 @@ pub struct Loaded {
     pub inputs: Vec<Input>,
     /// What the run leaves out: the built-in baseline's dated events after its end.
     pub notes: Vec<String>,
+    /// The texts it was read from, to say where each value was set (`relocant diff`).
+    pub sources: SourceMap,
 }
 
 impl Loaded {
@@ -81,6 +83,7 @@ pub fn load(source: Source<'_>, sets: &[String]) -> Result<Loaded, ScenarioError
     match decode::decode_noting(&root) {
         Ok((scenario, notes)) if set_problems.is_empty() => Ok(Loaded {
             notes,
+            sources: sources.clone(),
             scenario,
             resolved: root,
             inputs: sources
