@@ -325,17 +325,6 @@ fn parquet_tables_hold_the_same_values_as_the_csv_ones() {
     );
 }
 
-/// Runs recorded in a sweep's journal so far.
-#[cfg(feature = "parquet")]
-fn journaled(out: &Path) -> usize {
-    let Ok(text) = fs::read(out.join("journal")) else {
-        return 0;
-    };
-    let mut lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
-    lines.pop();
-    lines.iter().filter(|l| l.starts_with(b"R ")).count()
-}
-
 #[cfg(feature = "parquet")]
 #[test]
 fn a_sweeps_parquet_daily_file_survives_kills_and_resume_with_no_run_lost_or_doubled() {
@@ -368,7 +357,7 @@ fn a_sweeps_parquet_daily_file_survives_kills_and_resume_with_no_run_lost_or_dou
             .spawn()
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(120);
-        while journaled(&killed) < at && child.try_wait().unwrap().is_none() {
+        while common::journaled(&killed) < at && child.try_wait().unwrap().is_none() {
             assert!(Instant::now() < deadline, "stuck before {at} runs");
             std::thread::sleep(Duration::from_millis(1));
         }

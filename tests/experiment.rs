@@ -165,16 +165,6 @@ fn an_experiment_is_the_same_bits_for_any_jobs() {
     assert_eq!(outcomes.lines().count(), 1 + 48);
 }
 
-/// Runs recorded in the journal so far (whole `R` lines).
-fn journaled(out: &Path) -> usize {
-    let Ok(text) = fs::read(out.join("journal")) else {
-        return 0;
-    };
-    let mut lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
-    lines.pop();
-    lines.iter().filter(|l| l.starts_with(b"R ")).count()
-}
-
 #[test]
 fn an_interrupted_experiment_resumes_to_identical_results() {
     let tmp = tempfile::tempdir().unwrap();
@@ -200,7 +190,7 @@ fn an_interrupted_experiment_resumes_to_identical_results() {
             .spawn()
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(120);
-        while journaled(&killed) < at && child.try_wait().unwrap().is_none() {
+        while common::journaled(&killed) < at && child.try_wait().unwrap().is_none() {
             assert!(Instant::now() < deadline, "stuck before {at} runs");
             std::thread::sleep(Duration::from_millis(1));
         }

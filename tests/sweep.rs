@@ -291,17 +291,6 @@ impl Lcg {
     }
 }
 
-/// Runs recorded in a sweep's journal so far (whole `R` lines; a line being written is not
-/// counted).
-fn journaled(out: &Path) -> usize {
-    let Ok(text) = fs::read(out.join("journal")) else {
-        return 0;
-    };
-    let mut lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
-    lines.pop(); // after the last newline: empty, or a line still being written
-    lines.iter().filter(|l| l.starts_with(b"R ")).count()
-}
-
 /// Waits until `ready()` holds or `child` has exited, whichever comes first; returns
 /// whether it exited. The bound is generous: it only fails when the sweep is stuck.
 fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) -> bool {
@@ -398,13 +387,15 @@ housing.search_prob_per_day = { min = 0.05, max = 0.3 }
                 .stderr(Stdio::piped())
                 .spawn()
                 .unwrap();
-            let done = journaled(&out);
+            let done = common::journaled(&out);
             let exited = match spawn {
                 0 => false,
                 1 => wait_until(&mut child, "the journal", || out.join("journal").exists()),
                 _ if done < runs => {
                     let at = (done + 1 + (rng.next() % 8) as usize).min(runs);
-                    wait_until(&mut child, &format!("{at} runs"), || journaled(&out) >= at)
+                    wait_until(&mut child, &format!("{at} runs"), || {
+                        common::journaled(&out) >= at
+                    })
                 }
                 _ => {
                     // Every run is recorded: this one only writes the result files.

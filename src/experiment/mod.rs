@@ -34,7 +34,7 @@ use crate::output::{self, manifest::Manifest, write_file_atomically};
 use crate::plot::{self, PlotOptions};
 use crate::progress::Progress;
 use crate::scenario::{self, Loaded, Source};
-use crate::sweep::journal::{self, Journal};
+use crate::sweep::journal;
 use crate::sweep::plan::{fnv1a, locate};
 use spec::{BASE_ARM, Spec};
 
@@ -448,35 +448,27 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
     // What an interrupted experiment left.
     let runs = plan.runs();
     let mut done = vec![false; runs as usize];
-    let journal = if journal_path.exists() {
-        let scan = journal::scan(&journal_path).map_err(io_err(&journal_path))?;
-        if scan.identity.as_deref() != Some(identity.as_str()) {
-            return Err(Failure::Input(format!(
-                "{} was started from a different experiment (the file, its scenarios, the posterior, the program version or the options differ); choose another --out or pass --force to start again",
-                dir.display()
-            )));
-        }
-        let cut = journal::recover(&journal_path, &scan).map_err(io_err(&journal_path))?;
-        if cut > 0 && !args.quiet {
-            crate::note!(
-                "relocant: dropped a torn journal record ({cut} bytes) left by an interruption"
-            );
-        }
-        for (run, _, _) in &scan.runs {
-            match done.get_mut(*run as usize) {
-                Some(d) => *d = true,
-                None => {
-                    return Err(Failure::Input(format!(
-                        "{} records run {run}, but this experiment has {runs} runs: the journal does not belong to it; choose another --out or pass --force",
-                        journal_path.display()
-                    )));
-                }
-            }
-        }
-        Journal::open(&journal_path).map_err(io_err(&journal_path))?
-    } else {
-        Journal::create(&journal_path, &identity).map_err(io_err(&journal_path))?
-    };
+    let resumed = journal::resume(&journal_path, &identity, runs).map_err(|e| match e {
+        journal::Refused::Io(e) => io_err(&journal_path)(e),
+        journal::Refused::Foreign => Failure::Input(format!(
+            "{} was started from a different experiment (the file, its scenarios, the posterior, the program version or the options differ); choose another --out or pass --force to start again",
+            dir.display()
+        )),
+        journal::Refused::Beyond(run) => Failure::Input(format!(
+            "{} records run {run}, but this experiment has {runs} runs: the journal does not belong to it; choose another --out or pass --force",
+            journal_path.display()
+        )),
+    })?;
+    if resumed.cut > 0 && !args.quiet {
+        crate::note!(
+            "relocant: dropped a torn journal record ({} bytes) left by an interruption",
+            resumed.cut
+        );
+    }
+    for (run, _, _) in resumed.scan.iter().flat_map(|s| &s.runs) {
+        done[*run as usize] = true;
+    }
+    let journal = resumed.journal;
     for e in fs::read_dir(&dir).map_err(io_err(&dir))?.flatten() {
         if output::temporary_owner(&e.file_name().to_string_lossy()).is_some() {
             let _ = fs::remove_file(e.path());

@@ -79,6 +79,59 @@ pub struct Scan {
     pub file_len: u64,
 }
 
+impl Scan {
+    /// The first recorded run that is not among `0..runs`: a journal of other work.
+    pub fn first_beyond(&self, runs: u64) -> Option<u64> {
+        self.runs.iter().map(|r| r.0).find(|r| *r >= runs)
+    }
+}
+
+/// Why an existing journal cannot be resumed.
+#[derive(Debug)]
+pub enum Refused {
+    Io(io::Error),
+    /// It was started by other work (its identity differs).
+    Foreign,
+    /// It records this run, beyond the work's runs.
+    Beyond(u64),
+}
+
+/// A journal opened for appending, with what it held.
+pub struct Resumed {
+    pub journal: Journal,
+    /// What an existing journal held (`None`: a new one).
+    pub scan: Option<Scan>,
+    /// Bytes of a torn last record that were cut.
+    pub cut: u64,
+}
+
+/// Opens the journal at `path` for work of `runs` runs: a new one holding `identity`, or
+/// an existing one of the same identity, cut after its last whole record. The one way a
+/// sweep or an experiment picks up what an interrupted one left.
+pub fn resume(path: &Path, identity: &str, runs: u64) -> Result<Resumed, Refused> {
+    if !path.exists() {
+        let journal = Journal::create(path, identity).map_err(Refused::Io)?;
+        return Ok(Resumed {
+            journal,
+            scan: None,
+            cut: 0,
+        });
+    }
+    let scan = scan(path).map_err(Refused::Io)?;
+    if scan.identity.as_deref() != Some(identity) {
+        return Err(Refused::Foreign);
+    }
+    if let Some(run) = scan.first_beyond(runs) {
+        return Err(Refused::Beyond(run));
+    }
+    let cut = recover(path, &scan).map_err(Refused::Io)?;
+    Ok(Resumed {
+        journal: Journal::open(path).map_err(Refused::Io)?,
+        scan: Some(scan),
+        cut,
+    })
+}
+
 /// Reads a journal's valid records (those before the first bad line).
 pub fn scan(path: &Path) -> io::Result<Scan> {
     let f = File::open(path)?;

@@ -19,7 +19,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::SweepArgs;
-use super::journal::{self, IDENTITY, Journal};
+use super::journal::{self, IDENTITY};
 use super::plan::Plan;
 use super::results;
 use super::spec::{self, Design, Levels, NumKind, PValue, csv_field};
@@ -200,36 +200,32 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     // Recover what an interrupted sweep left.
     let mut done = Bits::new(plan.runs);
     let mut columns: Option<String> = None;
-    let journal = if journal_path.exists() {
-        let scan = journal::scan(&journal_path).map_err(io_err(&journal_path))?;
-        if scan.identity.as_deref() != Some(identity.as_str()) {
-            return Err(Failure::Input(format!(
-                "{} was started from a different sweep (the sweep file, its base scenario, the program version, --shard or --daily differ); choose another --out or pass --force to start again",
-                dir.display()
-            )));
-        }
-        let cut = journal::recover(&journal_path, &scan).map_err(io_err(&journal_path))?;
-        if cut > 0 && !args.quiet {
-            crate::note!(
-                "relocant: dropped a torn journal record ({cut} bytes) left by an interruption"
-            );
-        }
-        if let Some(run) = beyond_the_plan(&scan, &plan) {
-            return Err(Failure::Input(format!(
-                "{} records run {run}, but this sweep has {} runs (0 to {}): the journal does not belong to it; choose another --out or pass --force to start again",
-                journal_path.display(),
-                plan.runs,
-                plan.runs - 1
-            )));
-        }
+    let resumed = journal::resume(&journal_path, &identity, plan.runs).map_err(|e| match e {
+        journal::Refused::Io(e) => io_err(&journal_path)(e),
+        journal::Refused::Foreign => Failure::Input(format!(
+            "{} was started from a different sweep (the sweep file, its base scenario, the program version, --shard or --daily differ); choose another --out or pass --force to start again",
+            dir.display()
+        )),
+        journal::Refused::Beyond(run) => Failure::Input(format!(
+            "{} records run {run}, but this sweep has {} runs (0 to {}): the journal does not belong to it; choose another --out or pass --force to start again",
+            journal_path.display(),
+            plan.runs,
+            plan.runs - 1
+        )),
+    })?;
+    if resumed.cut > 0 && !args.quiet {
+        crate::note!(
+            "relocant: dropped a torn journal record ({} bytes) left by an interruption",
+            resumed.cut
+        );
+    }
+    if let Some(scan) = resumed.scan {
         for (run, _, _) in &scan.runs {
             done.set(*run);
         }
         columns = scan.columns;
-        Journal::open(&journal_path).map_err(io_err(&journal_path))?
-    } else {
-        Journal::create(&journal_path, &identity).map_err(io_err(&journal_path))?
-    };
+    }
+    let journal = resumed.journal;
     remove_stale_temporaries(&dir);
 
     write_file_atomically(&dir.join("sweep.toml"), plan.spec.text.as_bytes())
@@ -402,19 +398,12 @@ fn write_design(path: &Path, plan: &Plan) -> std::io::Result<()> {
 
 /// A run the journal records that the plan does not have: a well-formed journal of
 /// another sweep, or one edited by hand. Both the resume and the finishing step refuse it.
-fn beyond_the_plan(scan: &journal::Scan, plan: &Plan) -> Option<u64> {
-    scan.runs
-        .iter()
-        .map(|(run, _, _)| *run)
-        .find(|run| *run >= plan.runs)
-}
-
 /// Writes `runs.csv` (and, for a whole sweep, `points.csv`) from the journal.
 fn finish(dir: &Path, plan: &Plan, shard: Option<Shard>) -> Result<(), Failure> {
     let journal_path = dir.join("journal");
     let scan = journal::scan(&journal_path).map_err(io_err(&journal_path))?;
     let file = File::open(&journal_path).map_err(io_err(&journal_path))?;
-    if let Some(run) = beyond_the_plan(&scan, plan) {
+    if let Some(run) = scan.first_beyond(plan.runs) {
         return Err(Failure::Runtime(format!(
             "{} records run {run}, beyond the sweep's {} runs",
             journal_path.display(),

@@ -247,3 +247,14 @@ pub fn check_datapackage(dir: &Path) -> usize {
     }
     checked
 }
+
+/// Runs recorded in the journal of the sweep or experiment in `out` so far (whole `R`
+/// lines; a line being written is not counted).
+pub fn journaled(out: &Path) -> usize {
+    let Ok(text) = fs::read(out.join("journal")) else {
+        return 0;
+    };
+    let mut lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
+    lines.pop(); // after the last newline: empty, or a line still being written
+    lines.iter().filter(|l| l.starts_with(b"R ")).count()
+}
