@@ -22,51 +22,18 @@ pub enum Command {
     /// Run a scenario with replicates and write its results (the built-in baseline if no file).
     Run(command::run::RunArgs),
     /// Validate scenarios without running them.
-    Check {
-        /// Scenario files [default: the built-in baseline].
-        scenarios: Vec<PathBuf>,
-        /// Override any scenario key, as `run` does, to check it before a long run
-        /// (repeatable; applied to every file).
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        sets: Vec<String>,
-    },
+    Check(command::run::CheckArgs),
     /// Redraw the figures of run directories from their CSV files (several: a comparison),
-    /// or of sweep directories (heatmaps of a grid, sensitivity indices).
-    Plot {
-        /// Run directories (one: its figures; several: a comparison) or sweep directories.
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-        /// Where to write the figures [default: DIR/figures, or output/comparison for several
-        /// runs].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Single-column width (85 mm) instead of double-column (175 mm).
-        #[arg(long)]
-        single_column: bool,
-        /// Draw titles (papers usually use captions instead).
-        #[arg(long)]
-        title: bool,
-        /// No summary on stderr.
-        #[arg(long)]
-        quiet: bool,
-        /// List every file written on stdout.
-        #[arg(long)]
-        verbose: bool,
-    },
+    /// of sweep directories (heatmaps of a grid, sensitivity indices) or of experiment
+    /// directories (the forest plot).
+    Plot(command::figures::PlotArgs),
     /// Run replicates of a scenario and compare them with observed figures (the fit table).
     Validate(crate::calibrate::ValidateArgs),
     /// Calibrate free parameters to observed figures by ABC-SMC; write the posterior, a
     /// calibrated scenario and its fit table.
     Calibrate(crate::calibrate::CalibrateArgs),
     /// Write the end-of-run outcomes of run directories as LaTeX and Markdown tables.
-    Table {
-        /// Run directories, one column of the table each.
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-        /// Write `outcomes.tex` and `outcomes.md` here instead of printing Markdown.
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    Table(command::figures::TableArgs),
     /// Run a parameter sweep (a sweep file: base scenario, parameters, design), crash-safe
     /// and resumable, on all cores or as one shard of a cluster job.
     Sweep(crate::sweep::SweepArgs),
@@ -98,22 +65,9 @@ pub enum Command {
 pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => command::run::run(args),
-        Command::Check { scenarios, sets } => command::run::check(&scenarios, &sets),
-        Command::Plot {
-            dirs,
-            out,
-            single_column,
-            title,
-            quiet,
-            verbose,
-        } => command::figures::plot(
-            &dirs,
-            out,
-            single_column,
-            title,
-            command::figures::Listing { quiet, verbose },
-        ),
-        Command::Table { dirs, out } => command::figures::table(&dirs, out),
+        Command::Check(args) => command::run::check(args),
+        Command::Plot(args) => command::figures::plot(args),
+        Command::Table(args) => command::figures::table(args),
         Command::Validate(args) => crate::calibrate::validate(args),
         Command::Calibrate(args) => crate::calibrate::calibrate(args),
         Command::Sweep(args) => crate::sweep::sweep(args),

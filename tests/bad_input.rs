@@ -743,7 +743,7 @@ fn out_of_range_jobs_replicates_and_seed_name_their_option() {
     for (args, expected) in [
         (
             vec!["run", "--jobs", "20000"],
-            "'--jobs <JOBS>': 20000 is not in 0..=1024",
+            "'--jobs <N>': 20000 is not in 0..=1024",
         ),
         (
             vec!["run", "--replicates", "0"],
@@ -755,7 +755,7 @@ fn out_of_range_jobs_replicates_and_seed_name_their_option() {
         ),
         (
             vec!["sweep", "x.toml", "--jobs", "5000"],
-            "'--jobs <JOBS>': 5000 is not in 0..=1024",
+            "'--jobs <N>': 5000 is not in 0..=1024",
         ),
     ] {
         let o = relocant(&args);

@@ -444,6 +444,151 @@ fn plot_lists_files_only_with_verbose_and_says_nothing_with_quiet() {
 }
 
 #[test]
+fn table_writes_no_listing_on_stdout_and_keeps_existing_tables_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    let o = small_run(&run, "1", &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tables = tmp.path().join("tables");
+    let table = |extra: &[&str]| {
+        let mut args = vec![
+            "table",
+            run.to_str().unwrap(),
+            "--out",
+            tables.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        relocant(&args)
+    };
+    let o = table(&[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "",
+        "no file listing on stdout"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("wrote 2 table files"));
+    std::fs::write(tables.join("outcomes.md"), "edited by hand").unwrap();
+    let o = table(&["--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("outcomes.tex exists; pass --force"), "{err}");
+    assert_eq!(read(&tables.join("outcomes.md")), b"edited by hand");
+    let o = table(&["--force", "--quiet", "--verbose"]);
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 2);
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    assert_ne!(read(&tables.join("outcomes.md")), b"edited by hand");
+}
+
+/// The shared options (`--quiet`, `--jobs`, `--force`, `--out`, `--set`) are declared once
+/// (`command::options`): wherever a command takes one, its name, value and parser are the
+/// same; `--quiet`, `--jobs` and `--set` read the same help everywhere (`--out` and
+/// `--force` say each command's own default and what they replace).
+#[test]
+fn shared_options_are_the_same_in_every_command_that_takes_them() {
+    use clap::CommandFactory;
+    let cli = relocant::cli::Cli::command();
+    let takes = |name: &str, id: &str| {
+        cli.find_subcommand(name)
+            .unwrap_or_else(|| panic!("no command {name}"))
+            .get_arguments()
+            .any(|a| a.get_id() == id)
+    };
+    let expected: [(&str, &[&str]); 5] = [
+        (
+            "quiet",
+            &[
+                "run",
+                "check",
+                "validate",
+                "calibrate",
+                "sweep",
+                "merge",
+                "analyze",
+                "experiment",
+                "plot",
+                "table",
+            ],
+        ),
+        (
+            "jobs",
+            &["run", "validate", "calibrate", "sweep", "experiment"],
+        ),
+        (
+            "force",
+            &[
+                "run",
+                "validate",
+                "calibrate",
+                "sweep",
+                "merge",
+                "experiment",
+                "table",
+            ],
+        ),
+        (
+            "out",
+            &[
+                "run",
+                "validate",
+                "calibrate",
+                "sweep",
+                "merge",
+                "experiment",
+                "plot",
+                "table",
+            ],
+        ),
+        ("set", &["run", "check", "validate", "experiment"]),
+    ];
+    for (id, commands) in expected {
+        for c in cli.get_subcommands() {
+            let name = c.get_name();
+            assert_eq!(
+                takes(name, id),
+                commands.contains(&name),
+                "`{name}` should {}take --{id}",
+                if commands.contains(&name) { "" } else { "not " }
+            );
+        }
+        let args: Vec<&clap::Arg> = cli
+            .get_subcommands()
+            .flat_map(|c| c.get_arguments())
+            .filter(|a| a.get_id() == id)
+            .collect();
+        let shape = |a: &clap::Arg| {
+            (
+                a.get_long().map(str::to_owned),
+                a.get_value_names()
+                    .map(|v| v.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+                format!("{:?}", a.get_action()),
+            )
+        };
+        assert!(
+            args.windows(2).all(|w| shape(w[0]) == shape(w[1])),
+            "--{id} differs"
+        );
+        if matches!(id, "quiet" | "jobs" | "set") {
+            let help = |a: &clap::Arg| a.get_help().map(|h| h.to_string());
+            assert!(
+                args.windows(2).all(|w| help(w[0]) == help(w[1])),
+                "--{id}'s help differs"
+            );
+        }
+    }
+    // One default shown for --jobs, not clap's `[default: 0]` beside ours.
+    let mut run = cli.find_subcommand("run").unwrap().clone();
+    let help = run.render_help().to_string();
+    let jobs_line = help
+        .lines()
+        .skip_while(|l| !l.contains("--jobs"))
+        .take(2)
+        .collect::<String>();
+    assert_eq!(jobs_line.matches("[default").count(), 1, "{jobs_line}");
+}
+
+#[test]
 fn a_one_day_run_and_a_run_that_ends_before_baseline_events_are_expressible() {
     let tmp = tempfile::tempdir().unwrap();
     // One day: the run's start is its end.

@@ -200,6 +200,24 @@ fn shards_merge_into_the_single_machine_sweep_and_merge_names_missing_runs() {
         read(&whole.join("daily/run-0007.csv")),
         read(&split.join("daily/run-0007.csv"))
     );
+    // Merging again would replace the merged sweep: only with --force.
+    let before = read(&split.join("runs.csv"));
+    let o = relocant(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("already holds a merged sweep (runs.csv); pass --force"),
+        "{}",
+        stderr(&o)
+    );
+    args.push("--force".into());
+    ok(&relocant(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    ));
+    assert_eq!(
+        read(&split.join("runs.csv")),
+        before,
+        "a forced merge of the same shards is the same"
+    );
     let d = String::from_utf8(read(&whole.join("daily/run-0007.csv"))).unwrap();
     assert!(d.starts_with("run,replicate,day,date,arrived,"));
     assert!(d.lines().nth(1).unwrap().starts_with("7,1,0,2022-09-21,"));

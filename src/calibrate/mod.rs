@@ -40,6 +40,8 @@ use targets::Targets;
 
 /// Options of `relocant validate`.
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("out", |a| a.help(
+    "Where to write fit.csv and fit.md [default: output/validation/<scenario name>].")))]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: ScenarioArgs,
@@ -48,21 +50,16 @@ pub struct ValidateArgs {
     /// Observed figures: a CSV file with columns key,date,value,low,high,unit.
     #[arg(long)]
     pub targets: PathBuf,
-    /// Where to write fit.csv and fit.md [default: output/validation/<scenario name>].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = crate::command::jobs_parser())]
-    pub jobs: usize,
-    /// No progress output.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Replace an existing output directory.
-    #[arg(long)]
-    pub force: bool,
-    /// Print the fit on stdout as one JSON document instead of Markdown.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub out: crate::command::Out,
+    #[command(flatten)]
+    pub jobs: crate::command::Jobs,
+    #[command(flatten)]
+    pub quiet: crate::command::Quiet,
+    #[command(flatten)]
+    pub force: crate::command::Force,
+    #[command(flatten)]
+    pub json: crate::command::Json,
 }
 
 fn parse_date(s: &str) -> Result<crate::calendar::Date, String> {
@@ -71,6 +68,10 @@ fn parse_date(s: &str) -> Result<crate::calendar::Date, String> {
 
 /// Options of `relocant calibrate`.
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("out", |a| a.help(
+    "Output directory [default: output/calibration/<scenario name>].")))]
+#[command(mut_arg("force", |a| a.conflicts_with("resume").help(
+    "Start afresh in an output directory that holds an earlier calibration.")))]
 pub struct CalibrateArgs {
     /// Scenario file to calibrate; the calibrated scenario inherits from it (`base`).
     pub scenario: PathBuf,
@@ -90,18 +91,15 @@ pub struct CalibrateArgs {
     /// the model gets without being told.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub out_of_sample_before: Option<crate::calendar::Date>,
-    /// Output directory [default: output/calibration/<scenario name>].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: crate::command::Out,
     /// Continue the calibration checkpointed in the output directory.
     #[arg(long)]
     pub resume: bool,
-    /// Start afresh in an output directory that holds an earlier calibration.
-    #[arg(long, conflicts_with = "resume")]
-    pub force: bool,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = crate::command::jobs_parser())]
-    pub jobs: usize,
+    #[command(flatten)]
+    pub force: crate::command::Force,
+    #[command(flatten)]
+    pub jobs: crate::command::Jobs,
     /// Calibration seed (overrides `abc.seed` in the params file).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -115,9 +113,8 @@ pub struct CalibrateArgs {
     /// Also write the Markdown validation report here (e.g. docs/VALIDATION.md).
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
-    /// No progress output.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub quiet: crate::command::Quiet,
 }
 
 /// `relocant validate`: replicates of a scenario against the targets.
@@ -131,16 +128,23 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         args.jobs,
         args.input.max_memory,
     )?;
-    let out = args.out.clone().unwrap_or_else(|| {
+    let out = args.out.or_else(|| {
         Path::new("output")
             .join("validation")
             .join(&loaded.scenario.name)
     });
-    output::check_writable(&out, args.force).map_err(|e| Failure::Input(e.to_string()))?;
-    let ensemble = args.posterior.ensemble(&loaded, &args.input.sets)?;
-    let table = fit_tables(&ensemble, &[&targets], args.jobs, args.quiet)
-        .pop()
-        .expect("one table per set");
+    output::check_writable(&out, args.force.is_set()).map_err(|e| Failure::Input(e.to_string()))?;
+    let ensemble = args
+        .posterior
+        .ensemble(&loaded, args.input.sets.as_slice())?;
+    let table = fit_tables(
+        &ensemble,
+        &[&targets],
+        args.jobs.requested(),
+        args.quiet.is_set(),
+    )
+    .pop()
+    .expect("one table per set");
     let drawn = match &ensemble.posterior {
         Some((p, draws)) => format!(
             "Each replicate's parameters drawn from `{}` ({} draws of {} particles; draws.csv).\n\n",
@@ -182,17 +186,17 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
                 "seed": loaded.scenario.seed,
                 "replicates": loaded.scenario.replicates,
                 "persons_per_agent": loaded.scenario.arrivals.persons_per_agent,
-                "threads": crate::command::threads(args.jobs),
+                "threads": args.jobs.threads(),
                 "posterior": ensemble.manifest(),
             }))
             .inputs(&inputs, Some(&loaded.resolved_toml()))
             .file(),
     );
-    output::write_dir_atomically_then(&out, &files, args.force, |tmp| {
+    output::write_dir_atomically_then(&out, &files, args.force.is_set(), |tmp| {
         output::dictionary::write_datapackage(tmp)
     })
     .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
-    if args.json {
+    if args.json.is_set() {
         output::csv::print_json(&serde_json::json!({
             "command": "validate",
             "dir": out.display().to_string(),
@@ -202,7 +206,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     } else {
         print!("{md}");
     }
-    if !args.quiet {
+    if !args.quiet.is_set() {
         crate::note!("relocant: wrote {}", out.display());
     }
     Ok(())
@@ -382,7 +386,7 @@ impl Fitting<'_> {
                 values,
             }
         };
-        if !args.quiet && !generations.is_empty() {
+        if !args.quiet.is_set() && !generations.is_empty() {
             crate::note!(
                 "relocant: {what}: resuming: {} of {} generations done{}",
                 generations.len(),
@@ -406,7 +410,7 @@ impl Fitting<'_> {
             let progress = Progress::new(
                 abc.particles as u64,
                 &format!("{what}: generation {g}/{}", abc.generations - 1),
-                args.quiet,
+                args.quiet.is_set(),
             );
             let counted = AtomicUsize::new(0);
             let step = self.pool.install(|| {
@@ -427,7 +431,7 @@ impl Fitting<'_> {
             progress.finish();
             match step {
                 abc::Step::Done(done) => {
-                    if !args.quiet {
+                    if !args.quiet.is_set() {
                         crate::note!(
                             "relocant: {what}: generation {g}: tolerance {:.3}, {} of {} proposals accepted ({:.0}%), ESS {:.0}, best distance {:.3}, {:.1} s",
                             done.epsilon,
@@ -446,7 +450,7 @@ impl Fitting<'_> {
                     proposals,
                     accepted,
                 } => {
-                    if !args.quiet {
+                    if !args.quiet.is_set() {
                         crate::note!(
                             "relocant: {what}: generation {g}: only {accepted} of {proposals} proposals met tolerance {epsilon:.3} (below abc.min_acceptance); the posterior is generation {}",
                             g - 1
@@ -468,7 +472,7 @@ impl Fitting<'_> {
             .rejected
             .into_inner()
             .unwrap_or_else(|e| e.into_inner());
-        if rejected > 0 && !args.quiet {
+        if rejected > 0 && !args.quiet.is_set() {
             crate::note!(
                 "relocant: warning: the scenario rejected {rejected} proposals (counted as not accepted), e.g. {}",
                 first.unwrap_or_default()
@@ -558,7 +562,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         .collect();
     let base = scenario::load(Source::File(&args.scenario), &scale_sets)?;
 
-    let out = args.out.clone().unwrap_or_else(|| {
+    let out = args.out.or_else(|| {
         Path::new("output")
             .join("calibration")
             .join(&loaded.scenario.name)
@@ -575,18 +579,18 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     std::fs::create_dir_all(&out)
         .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", out.display())))?;
     let _lock = crate::command::lock_dir(&out)?;
-    if !args.resume && holds_results(&out) && !args.force {
+    if !args.resume && holds_results(&out) && !args.force.is_set() {
         return Err(Failure::Input(format!(
             "{} already exists; pass --resume to continue its calibration, --force to start again, or choose another --out",
             out.display()
         )));
     }
-    if args.force && !args.resume {
+    if args.force.is_set() && !args.resume {
         // A fresh start: an earlier out-of-sample fit is not continued either.
         let _ = std::fs::remove_dir_all(out.join(OUT_OF_SAMPLE));
     }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs)
+        .num_threads(args.jobs.requested())
         .build()
         .map_err(|e| Failure::Runtime(format!("cannot start threads: {e}")))?;
     let fitting = Fitting {
@@ -616,7 +620,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     }
     let calibrated = scenario::load(Source::File(&scenario_paths[0]), &val_sets)
         .map_err(|e| Failure::Runtime(format!("the calibrated scenario does not load: {e}")))?;
-    if !args.quiet {
+    if !args.quiet.is_set() {
         crate::note!(
             "relocant: validating {} with {} replicates",
             scenario_paths.last().expect("a path").display(),
@@ -629,8 +633,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let mut tables = fit_tables(
         &Ensemble::single(calibrated.scenario.clone()),
         &sets,
-        args.jobs,
-        args.quiet,
+        args.jobs.requested(),
+        args.quiet.is_set(),
     );
     let holdout_table = holdout
         .as_ref()
@@ -685,7 +689,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
                 "the out-of-sample calibrated scenario does not load: {e}"
             ))
         })?;
-        if !args.quiet {
+        if !args.quiet.is_set() {
             crate::note!(
                 "relocant: validating {} with {} replicates",
                 early_path.display(),
@@ -695,8 +699,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         let mut t = fit_tables(
             &Ensemble::single(early_scenario.scenario.clone()),
             &[early, late],
-            args.jobs,
-            args.quiet,
+            args.jobs.requested(),
+            args.quiet.is_set(),
         );
         let late_table = t.pop().expect("the held-out table");
         let early_table = t.pop().expect("the in-sample table");
@@ -786,7 +790,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         );
         print!("{}", o.late_table.to_markdown());
     }
-    if !args.quiet {
+    if !args.quiet.is_set() {
         crate::note!(
             "relocant: wrote {} ({:.0} s)",
             out.display(),

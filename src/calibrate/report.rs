@@ -332,7 +332,7 @@ pub fn command_line(args: &CalibrateArgs, seed: u64) -> String {
     if let Some(d) = &args.out_of_sample_before {
         c.push_str(&format!(" --out-of-sample-before {d}"));
     }
-    if let Some(o) = &args.out {
+    if let Some(o) = args.out.dir() {
         c.push_str(&format!(" --out {}", o.display()));
     }
     c.push_str(&format!(" --seed {seed}"));

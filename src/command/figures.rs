@@ -18,22 +18,89 @@ fn plot_failure(e: PlotError) -> Failure {
     }
 }
 
-/// What `plot` says about the files it wrote: by default one summary line on stderr;
-/// `quiet` nothing; `verbose` every path on stdout (stdout carries data, not listings,
-/// unless asked).
-#[derive(Clone, Copy, Debug, Default)]
+/// What `plot` and `table` say about the files they wrote: by default one summary line on
+/// stderr; `--quiet` nothing; `--verbose` every path on stdout (stdout carries data, not
+/// listings, unless asked).
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
 pub struct Listing {
-    pub quiet: bool,
+    #[command(flatten)]
+    pub quiet: super::Quiet,
+    /// List every file written on stdout.
+    #[arg(long)]
     pub verbose: bool,
 }
 
-pub fn plot(
-    dirs: &[PathBuf],
-    out: Option<PathBuf>,
-    single_column: bool,
-    title: bool,
-    listing: Listing,
-) -> Result<(), Failure> {
+impl Listing {
+    /// Lists `written` as asked: paths on stdout (`--verbose`), one line on stderr (unless
+    /// `--quiet`) naming how many files went to which folders.
+    fn report(self, written: &[PathBuf], what: &str) {
+        if self.verbose {
+            for p in written {
+                println!("{}", p.display());
+            }
+        }
+        if !self.quiet.is_set() {
+            let folders: std::collections::BTreeSet<_> =
+                written.iter().filter_map(|p| p.parent()).collect();
+            let places: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
+            crate::note!(
+                "relocant: wrote {} {what} to {}",
+                written.len(),
+                places.join(", ")
+            );
+        }
+    }
+}
+
+/// Options of `relocant plot`.
+#[derive(clap::Args, Debug)]
+#[command(mut_arg("out", |a| a.help(
+    "Where to write the figures [default: DIR/figures, or output/comparison for several runs]; \
+     figure files there are redrawn.")))]
+pub struct PlotArgs {
+    /// Run directories (one: its figures; several: a comparison), sweep directories or
+    /// experiment directories.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: super::Out,
+    /// Single-column width (85 mm) instead of double-column (175 mm).
+    #[arg(long)]
+    pub single_column: bool,
+    /// Draw titles (papers usually use captions instead).
+    #[arg(long)]
+    pub title: bool,
+    #[command(flatten)]
+    pub listing: Listing,
+}
+
+/// Options of `relocant table`.
+#[derive(clap::Args, Debug)]
+#[command(mut_arg("out", |a| a.help(
+    "Write outcomes.tex and outcomes.md into this directory instead of printing Markdown on \
+     stdout.")))]
+pub struct TableArgs {
+    /// Run directories, one column of the table each.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: super::Out,
+    #[command(flatten)]
+    pub force: super::Force,
+    #[command(flatten)]
+    pub listing: Listing,
+}
+
+pub fn plot(args: PlotArgs) -> Result<(), Failure> {
+    let PlotArgs {
+        dirs,
+        out,
+        single_column,
+        title,
+        listing,
+    } = args;
+    let dirs = &dirs[..];
+    let out = out.dir().map(Path::to_path_buf);
     let opts = PlotOptions {
         width: if single_column {
             ColumnWidth::Single
@@ -111,50 +178,45 @@ pub fn plot(
         }
         all
     };
-    if listing.verbose {
-        for p in &written {
-            println!("{}", p.display());
-        }
-    }
-    if !listing.quiet {
-        let folders: std::collections::BTreeSet<_> =
-            written.iter().filter_map(|p| p.parent()).collect();
-        let places: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
-        crate::note!(
-            "relocant: wrote {} figure files to {}",
-            written.len(),
-            places.join(", ")
-        );
-    }
+    listing.report(&written, "figure files");
     Ok(())
 }
 
-pub fn table(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<(), Failure> {
-    let (latex, markdown) = crate::table::outcome_tables(dirs).map_err(plot_failure)?;
-    match out {
+pub fn table(args: TableArgs) -> Result<(), Failure> {
+    let TableArgs {
+        dirs,
+        out,
+        force,
+        listing,
+    } = args;
+    let (latex, markdown) = crate::table::outcome_tables(&dirs).map_err(plot_failure)?;
+    match out.dir() {
         None => print!("{markdown}"),
         Some(dir) => {
+            let files = [dir.join("outcomes.tex"), dir.join("outcomes.md")];
+            if let Some(f) = files.iter().find(|f| f.exists() && !force.is_set()) {
+                return Err(Failure::Input(format!(
+                    "relocant: {} exists; pass --force to replace it",
+                    f.display()
+                )));
+            }
             // Both tables or neither: a full disk leaves no half (issue 12 item 13), and a
             // directory made for them is removed again.
             let existed = dir.exists();
-            std::fs::create_dir_all(&dir)
+            std::fs::create_dir_all(dir)
                 .and_then(|_| {
                     output::write_files_together(&[
-                        (dir.join("outcomes.tex"), latex.as_bytes()),
-                        (dir.join("outcomes.md"), markdown.as_bytes()),
+                        (files[0].clone(), latex.as_bytes()),
+                        (files[1].clone(), markdown.as_bytes()),
                     ])
                 })
                 .map_err(|e| {
                     if !existed {
-                        let _ = std::fs::remove_dir(&dir);
+                        let _ = std::fs::remove_dir(dir);
                     }
                     Failure::Runtime(format!("cannot write {}: {e}", dir.display()))
                 })?;
-            println!(
-                "{}\n{}",
-                dir.join("outcomes.tex").display(),
-                dir.join("outcomes.md").display()
-            );
+            listing.report(&files, "table files");
         }
     }
     Ok(())

@@ -50,10 +50,10 @@ pub fn check_sweep(
     runs: u64,
     points: u64,
     params: usize,
-    jobs: usize,
+    jobs: super::Jobs,
     limit_gib: Option<f64>,
 ) -> Result<(), Failure> {
-    let threads = super::threads(jobs);
+    let threads = jobs.threads();
     let (agents, in_flight) = run_bytes(sc, threads as u32, threads);
     let plan =
         runs as f64 * SWEEP_RUN_BYTES + points as f64 * (SWEEP_POINT_BYTES + 8.0 * params as f64);
@@ -120,10 +120,10 @@ fn show(bytes: f64) -> String {
 pub fn check_run(
     sc: &Scenario,
     replicates: u32,
-    jobs: usize,
+    jobs: super::Jobs,
     limit_gib: Option<f64>,
 ) -> Result<(), Failure> {
-    let at_once = super::threads(jobs).min(replicates as usize);
+    let at_once = jobs.threads().min(replicates as usize);
     let (agents, bytes) = run_bytes(sc, replicates, at_once);
     if agents >= f64::from(u32::MAX) {
         return Err(Failure::Input(format!(

@@ -9,7 +9,10 @@
 pub mod diff;
 pub mod figures;
 pub mod memory;
+pub mod options;
 pub mod run;
+
+pub use options::{Force, Formats, Jobs, Json, NoPlots, Out, Quiet, Sets};
 
 use std::path::{Path, PathBuf};
 
@@ -33,24 +36,6 @@ impl From<ScenarioErrors> for Failure {
     }
 }
 
-/// The most worker threads `--jobs` may ask for: far more than any machine's cores, and
-/// few enough to start at once (20,000 threads took minutes).
-pub const MAX_JOBS: u64 = 1024;
-
-/// The parser of every `--jobs` option: 0 (all cores) to [`MAX_JOBS`].
-pub fn jobs_parser() -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_JOBS)
-}
-
-/// Worker threads for `--jobs` (0: all cores).
-pub fn threads(jobs: usize) -> usize {
-    if jobs == 0 {
-        rayon::current_num_threads()
-    } else {
-        jobs
-    }
-}
-
 /// The scenario a command runs: a file, or the built-in baseline, with overrides.
 #[derive(clap::Args, Debug)]
 pub struct ScenarioArgs {
@@ -62,9 +47,8 @@ pub struct ScenarioArgs {
     /// Master seed (overrides the scenario's `seed`; 0 to 2^63 − 1).
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
-    /// Override any scenario key, e.g. --set policy.border_run_ban.date=2023-06-01 (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub sets: Vec<String>,
+    #[command(flatten)]
+    pub sets: Sets,
     /// Memory a run may use, in GiB [default: what the machine has available]; a run
     /// estimated to need more is refused before it starts.
     #[arg(long, value_name = "GIB")]
@@ -77,7 +61,7 @@ impl ScenarioArgs {
     pub fn load(&self) -> Result<Loaded, Failure> {
         // `--set key 100` (a space for `=`) makes `100` the scenario file: say so.
         if let (Some(key), Some(file)) = (
-            self.sets.iter().find(|s| !s.contains('=')),
+            self.sets.without_equals(),
             self.scenario.as_deref().filter(|p| !p.exists()),
         ) {
             return Err(Failure::Input(format!(
@@ -85,7 +69,7 @@ impl ScenarioArgs {
                 file.display()
             )));
         }
-        let mut sets = self.sets.clone();
+        let mut sets = self.sets.as_slice().to_vec();
         if let Some(r) = self.replicates {
             sets.push(format!("replicates={r}"));
         }

@@ -14,33 +14,26 @@ use crate::stats::Summary;
 
 /// Options of `relocant run`.
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("out", |a| a.help("Output directory [default: output/<scenario name>].")))]
 pub struct RunArgs {
     #[command(flatten)]
     pub input: ScenarioArgs,
     #[command(flatten)]
     pub posterior: super::PosteriorArgs,
-    /// Output directory [default: output/<scenario name>].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = crate::command::jobs_parser())]
-    pub jobs: usize,
-    /// No progress output.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Replace an existing output directory.
-    #[arg(long)]
-    pub force: bool,
-    /// Do not draw figures.
-    #[arg(long)]
-    pub no_plots: bool,
-    /// Table formats: csv, parquet (Parquet tables; the daily series only as Parquet) or
-    /// both.
-    #[arg(long, value_enum, default_value_t = crate::output::tables::Format::Csv)]
-    pub format: crate::output::tables::Format,
-    /// Print the summary on stdout as one JSON document instead of a table.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub out: super::Out,
+    #[command(flatten)]
+    pub jobs: super::Jobs,
+    #[command(flatten)]
+    pub quiet: super::Quiet,
+    #[command(flatten)]
+    pub force: super::Force,
+    #[command(flatten)]
+    pub plots: super::NoPlots,
+    #[command(flatten)]
+    pub format: super::Formats,
+    #[command(flatten)]
+    pub json: super::Json,
     /// Also write the daily series in long form: daily_long.csv (replicate, date, variable,
     /// value), for tidyverse and seaborn.
     #[arg(long)]
@@ -53,7 +46,21 @@ pub struct RunArgs {
 
 /// `relocant check`: loads each scenario (the built-in baseline when none is named) with
 /// the overrides, as `run` would, and estimates its memory; runs nothing.
-pub fn check(paths: &[PathBuf], sets: &[String]) -> Result<(), Failure> {
+/// Options of `relocant check`.
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Scenario files [default: the built-in baseline].
+    #[arg(value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// (`--set` is applied to every file, to check an override before a long run.)
+    #[command(flatten)]
+    pub sets: super::Sets,
+    #[command(flatten)]
+    pub quiet: super::Quiet,
+}
+
+pub fn check(args: CheckArgs) -> Result<(), Failure> {
+    let (paths, sets) = (&args.scenarios, args.sets.as_slice());
     let mut errors = Vec::new();
     let builtin = [None];
     let files: Vec<Option<&Path>> = if paths.is_empty() {
@@ -66,7 +73,7 @@ pub fn check(paths: &[PathBuf], sets: &[String]) -> Result<(), Failure> {
             p.display().to_string()
         });
         let checked = load(p, sets).and_then(|l| {
-            super::memory::check_run(&l.scenario, l.scenario.replicates, 0, None)
+            super::memory::check_run(&l.scenario, l.scenario.replicates, super::Jobs::ALL, None)
                 .map_err(|e| Failure::Input(format!("{name}: {e}")))?;
             Ok(l)
         });
@@ -78,8 +85,10 @@ pub fn check(paths: &[PathBuf], sets: &[String]) -> Result<(), Failure> {
                     l.scenario.days(),
                     l.scenario.replicates
                 );
-                for n in &l.notes {
-                    crate::note!("{name}: note: {n}");
+                if !args.quiet.is_set() {
+                    for n in &l.notes {
+                        crate::note!("{name}: note: {n}");
+                    }
                 }
             }
             Err(e) => errors.push(e.to_string()),
@@ -93,27 +102,29 @@ pub fn check(paths: &[PathBuf], sets: &[String]) -> Result<(), Failure> {
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
-    args.format.check_available().map_err(Failure::Input)?;
+    args.format
+        .get()
+        .check_available()
+        .map_err(Failure::Input)?;
     let loaded = args.input.load()?;
-    if !args.quiet {
+    if !args.quiet.is_set() {
         for n in &loaded.notes {
             crate::note!("relocant: note: {n}");
         }
     }
-    let ensemble = args.posterior.ensemble(&loaded, &args.input.sets)?;
+    let ensemble = args
+        .posterior
+        .ensemble(&loaded, args.input.sets.as_slice())?;
     let sc = &loaded.scenario;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(&sc.name));
-    output::check_writable(&out, args.force).map_err(|e| Failure::Input(e.to_string()))?;
+    let out = args.out.or_else(|| Path::new("output").join(&sc.name));
+    output::check_writable(&out, args.force.is_set()).map_err(|e| Failure::Input(e.to_string()))?;
     super::memory::check_run(sc, sc.replicates, args.jobs, args.input.max_memory)?;
 
     let started = Instant::now();
     let progress = Progress::new(
         u64::from(sc.replicates) * u64::from(sc.days()),
         "replicate-days",
-        args.quiet,
+        args.quiet.is_set(),
     );
     let mut options = engine::RunOptions::default();
     let mut bad_dates = Vec::new();
@@ -131,7 +142,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if !bad_dates.is_empty() {
         return Err(Failure::Input(bad_dates.join("\n")));
     }
-    let runs = ensemble.run(sc.replicates, args.jobs, &options, &|| progress.inc(1));
+    let runs = ensemble.run(sc.replicates, args.jobs.requested(), &options, &|| {
+        progress.inc(1)
+    });
     progress.finish();
     let wall = started.elapsed().as_secs_f64();
 
@@ -147,7 +160,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             "days": sc.days(),
             "start": sc.start.to_string(),
             "end": sc.end.to_string(),
-            "threads": super::threads(args.jobs),
+            "threads": args.jobs.threads(),
             "wall_seconds": wall,
             "agent_days_simulated": agent_days,
             "agent_days_per_second": agent_days as f64 / wall.max(1e-9),
@@ -207,17 +220,17 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     // the run directory appears with its figures or not at all.
     // Figures first (they read daily.csv), then the Parquet tables, then the dictionary of
     // what is there.
-    output::write_dir_atomically_then(&out, &files, args.force, |tmp| {
-        if !args.no_plots {
+    output::write_dir_atomically_then(&out, &files, args.force.is_set(), |tmp| {
+        if args.plots.plots() {
             plot::plot_run(tmp, &tmp.join("figures"), &PlotOptions::default())
                 .map(drop)
                 .map_err(|e| std::io::Error::other(format!("figures not drawn: {e}")))?;
         }
-        output::tables::write(tmp, args.format)?;
+        output::tables::write(tmp, args.format.get())?;
         output::dictionary::write_datapackage(tmp)
     })
     .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
-    if args.json {
+    if args.json.is_set() {
         output::csv::print_json(&serde_json::json!({
             "command": "run",
             "dir": out.display().to_string(),
@@ -230,7 +243,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     } else {
         print_outcomes(sc, &runs);
     }
-    if !args.quiet {
+    if !args.quiet.is_set() {
         crate::note!(
             "relocant: wrote {} ({} replicates x {} days, {} agents, {:.1} s, {:.1} M agent-days/s)",
             out.display(),

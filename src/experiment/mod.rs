@@ -40,13 +40,15 @@ use spec::{BASE_ARM, Spec};
 
 /// Options of `relocant experiment`.
 #[derive(clap::Args, Debug)]
+#[command(mut_arg("out", |a| a.help("Output directory [default: output/experiments/<name>].")))]
+#[command(mut_arg("force", |a| a.conflicts_with("resume").help(
+    "Start afresh in an output directory that holds an earlier experiment.")))]
 pub struct ExperimentArgs {
     /// Experiment file (TOML): a base scenario, arms, outcomes, dates.
     pub experiment: PathBuf,
-    /// Override any scenario key in every arm, e.g. --set arrivals.persons_per_agent=50
-    /// (repeatable).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub sets: Vec<String>,
+    /// (`--set` applies to every arm.)
+    #[command(flatten)]
+    pub sets: crate::command::Sets,
     /// Replicates of every arm (overrides the file's `replicates`; 1 to 100000).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub replicates: Option<u32>,
@@ -60,31 +62,23 @@ pub struct ExperimentArgs {
     /// Parameter sets to draw [default: one per replicate]; replicate r runs draw r mod N.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub draws: Option<u32>,
-    /// Output directory [default: output/experiments/<name>].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = crate::command::jobs_parser())]
-    pub jobs: usize,
+    #[command(flatten)]
+    pub out: crate::command::Out,
+    #[command(flatten)]
+    pub jobs: crate::command::Jobs,
     /// Continue the experiment interrupted in the output directory.
     #[arg(long)]
     pub resume: bool,
-    /// Start afresh in an output directory that holds an earlier experiment.
-    #[arg(long, conflicts_with = "resume")]
-    pub force: bool,
-    /// No progress output.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Do not draw figures.
-    #[arg(long)]
-    pub no_plots: bool,
-    /// Print the effects on stdout as one JSON document instead of Markdown.
-    #[arg(long)]
-    pub json: bool,
-    /// Table formats: csv, parquet (Parquet tables; the daily series only as Parquet) or
-    /// both.
-    #[arg(long, value_enum, default_value_t = crate::output::tables::Format::Csv)]
-    pub format: crate::output::tables::Format,
+    #[command(flatten)]
+    pub force: crate::command::Force,
+    #[command(flatten)]
+    pub quiet: crate::command::Quiet,
+    #[command(flatten)]
+    pub plots: crate::command::NoPlots,
+    #[command(flatten)]
+    pub json: crate::command::Json,
+    #[command(flatten)]
+    pub format: crate::command::Formats,
 
     /// Memory the runs may use, in GiB [default: what the machine has available].
     #[arg(long, value_name = "GIB")]
@@ -240,7 +234,7 @@ fn load_plan(args: &ExperimentArgs) -> Result<Plan, Failure> {
     }
     let base_loaded = scenario::load(
         base_source(),
-        &[fixed.clone(), frame.clone(), args.sets.clone()].concat(),
+        &[fixed.clone(), frame.clone(), args.sets.as_slice().to_vec()].concat(),
     )?;
     let posterior = match args
         .posterior
@@ -268,7 +262,7 @@ fn load_plan(args: &ExperimentArgs) -> Result<Plan, Failure> {
         name: BASE_ARM.into(),
         label: BASE_ARM.into(),
         group: String::new(),
-        ensemble: ensemble(&base_loaded, &args.sets)?,
+        ensemble: ensemble(&base_loaded, args.sets.as_slice())?,
         resolved: base_loaded.resolved_toml(),
     }];
     let base = &base_loaded.scenario;
@@ -282,7 +276,7 @@ fn load_plan(args: &ExperimentArgs) -> Result<Plan, Failure> {
             .sets
             .iter()
             .map(|a| a.set_string())
-            .chain(args.sets.iter().cloned())
+            .chain(args.sets.as_slice().iter().cloned())
             .collect();
         let loaded = scenario::load(
             source,
@@ -388,7 +382,10 @@ fn io_err(what: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
 /// `relocant experiment EXPERIMENT.toml`.
 pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    args.format.check_available().map_err(Failure::Input)?;
+    args.format
+        .get()
+        .check_available()
+        .map_err(Failure::Input)?;
     let plan = load_plan(&args)?;
     crate::command::memory::check_sweep(
         &plan.arms[0].ensemble.base,
@@ -398,7 +395,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
         args.jobs,
         args.max_memory,
     )?;
-    let dir = args.out.clone().unwrap_or_else(|| {
+    let dir = args.out.or_else(|| {
         Path::new("output")
             .join("experiments")
             .join(&plan.spec.name)
@@ -409,7 +406,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
     let manifest_path = dir.join("manifest.json");
     let identity = format!("{IDENTITY} fingerprint={:016x}", plan.fingerprint);
     let existing = journal_path.exists() || manifest_path.exists();
-    if existing && args.force {
+    if existing && args.force.is_set() {
         for f in OWN_FILES {
             let p = dir.join(f);
             if p.exists() {
@@ -432,7 +429,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
             m["fingerprint"] == format!("{:016x}", plan.fingerprint) && m["status"] == "complete"
         }) && dir.join("effects.csv").exists();
         if complete {
-            if !args.quiet {
+            if !args.quiet.is_set() {
                 crate::note!("relocant: {} is already complete", dir.display());
             }
             return Ok(());
@@ -459,7 +456,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
             journal_path.display()
         )),
     })?;
-    if resumed.cut > 0 && !args.quiet {
+    if resumed.cut > 0 && !args.quiet.is_set() {
         crate::note!(
             "relocant: dropped a torn journal record ({} bytes) left by an interruption",
             resumed.cut
@@ -474,13 +471,13 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
             let _ = fs::remove_file(e.path());
         }
     }
-    let threads = crate::command::threads(args.jobs);
+    let threads = args.jobs.threads();
     manifest(&plan, "running", threads, 0.0)
         .write(&dir)
         .map_err(io_err(&manifest_path))?;
 
     let todo: Vec<u64> = (0..runs).filter(|u| !done[*u as usize]).collect();
-    if !args.quiet && todo.len() < runs as usize {
+    if !args.quiet.is_set() && todo.len() < runs as usize {
         crate::note!(
             "relocant: resuming {}: {} runs done, {} to go",
             dir.display(),
@@ -488,7 +485,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
             todo.len()
         );
     }
-    let progress = Progress::new(todo.len() as u64, "runs", args.quiet);
+    let progress = Progress::new(todo.len() as u64, "runs", args.quiet.is_set());
     let syncer = journal.syncer().map_err(io_err(&journal_path))?;
     let journal = Mutex::new(journal);
     let work = || {
@@ -514,14 +511,14 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
             Ok(())
         })
     };
-    let outcome = engine::with_threads(args.jobs, work);
+    let outcome = engine::with_threads(args.jobs.requested(), work);
     progress.finish();
     outcome?;
     drop(journal);
 
     let effects = finish(&dir, &plan)?;
-    output::tables::write(&dir, args.format).map_err(io_err(&dir))?;
-    if !args.no_plots {
+    output::tables::write(&dir, args.format.get()).map_err(io_err(&dir))?;
+    if args.plots.plots() {
         let figures = dir.join("figures");
         plot::plot_effects(&dir, &figures, &PlotOptions::default())
             .map_err(|e| Failure::Runtime(format!("figures not drawn: {e}")))?;
@@ -538,7 +535,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
             output::sections::upsert(&old, &format!("experiment:{}", plan.spec.name), &section);
         write_file_atomically(path, text.as_bytes()).map_err(io_err(path))?;
     }
-    if args.json {
+    if args.json.is_set() {
         output::csv::print_json(&serde_json::json!({
             "command": "experiment",
             "dir": dir.display().to_string(),
@@ -548,7 +545,7 @@ pub fn experiment(args: ExperimentArgs) -> Result<(), Failure> {
     } else {
         print!("{}", effects::markdown(&effects, &names(&plan)));
     }
-    if !args.quiet {
+    if !args.quiet.is_set() {
         crate::note!(
             "relocant: wrote {} ({} arms x {} replicates, {:.1} s)",
             dir.display(),
@@ -696,7 +693,7 @@ fn report_section(plan: &Plan, effects: &[effects::Effect], args: &ExperimentArg
         "cargo run --release -- experiment {}",
         args.experiment.display()
     );
-    for set in &args.sets {
+    for set in args.sets.as_slice() {
         let _ = write!(command, " --set {set}");
     }
     if let Some(r) = args.replicates {
@@ -711,7 +708,7 @@ fn report_section(plan: &Plan, effects: &[effects::Effect], args: &ExperimentArg
     if let Some(d) = args.draws {
         let _ = write!(command, " --draws {d}");
     }
-    if let Some(o) = &args.out {
+    if let Some(o) = args.out.dir() {
         let _ = write!(command, " --out {}", o.display());
     }
     if let Some(r) = &args.report {

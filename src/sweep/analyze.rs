@@ -409,7 +409,7 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
     let path = dir.join("sensitivity.csv");
     output::write_file_atomically(&path, csv.as_bytes()).map_err(io_err(&path))?;
     output::dictionary::write_datapackage(dir).map_err(io_err(dir))?;
-    if args.json {
+    if args.json.is_set() {
         output::csv::print_json(&serde_json::json!({
             "command": "analyze",
             "dir": dir.display().to_string(),
@@ -418,10 +418,10 @@ pub fn analyze_dir(args: &AnalyzeArgs) -> Result<(), Failure> {
     } else {
         print!("{summary}");
     }
-    if !args.quiet {
+    if !args.quiet.is_set() {
         crate::note!("relocant: wrote {}", path.display());
     }
-    if !args.no_plots {
+    if args.plots.plots() {
         super::draw_figures(dir, crate::plot::plot_sensitivity);
     }
     Ok(())

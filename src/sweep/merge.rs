@@ -44,7 +44,10 @@ pub fn ranges(xs: &[u64]) -> String {
 }
 
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
-    args.format.check_available().map_err(Failure::Input)?;
+    args.format
+        .get()
+        .check_available()
+        .map_err(Failure::Input)?;
     let started = Instant::now();
     let dirs = &args.dirs;
     let mut seen = std::collections::HashSet::new();
@@ -85,14 +88,21 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     }
     let runs = first["runs"].as_u64().unwrap_or(0);
     let k = first["params"].as_array().map_or(0, Vec::len);
-    let out = match &args.out {
-        Some(o) => o.clone(),
+    let out = match args.out.dir() {
+        Some(o) => o.to_path_buf(),
         None => common_parent(dirs).ok_or_else(|| {
             Failure::Input(
                 "the directories have no common parent; say where to write with --out".into(),
             )
         })?,
     };
+    // A merged sweep already there is a result: replaced only when asked.
+    if out.join("runs.csv").exists() && !args.force.is_set() {
+        return Err(Failure::Input(format!(
+            "{} already holds a merged sweep (runs.csv); pass --force to replace it",
+            out.display()
+        )));
+    }
     // Index every row: (file, offset, length) by run.
     let mut files: Vec<File> = Vec::new();
     let mut index: Vec<(u32, u64, u32)> = vec![(u32::MAX, 0, 0); runs as usize];
@@ -244,12 +254,12 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         .keeping(first)
         .write(&out)
         .map_err(io_err(&out.join("manifest.json")))?;
-    crate::output::tables::write(&out, args.format).map_err(io_err(&out))?;
+    crate::output::tables::write(&out, args.format.get()).map_err(io_err(&out))?;
     crate::output::dictionary::write_datapackage(&out).map_err(io_err(&out))?;
-    if !args.no_plots {
+    if args.plots.plots() {
         super::draw_figures(&out, crate::plot::plot_heatmaps);
     }
-    if !args.quiet {
+    if !args.quiet.is_set() {
         crate::note!(
             "relocant: merged {} directories ({runs} runs) into {}",
             dirs.len(),

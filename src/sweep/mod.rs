@@ -30,16 +30,17 @@ use crate::plot::{PlotError, PlotOptions};
 
 /// `relocant sweep`.
 #[derive(clap::Args, Debug, Clone)]
+#[command(mut_arg("out", |a| a.help(
+    "Output directory [default: output/sweeps/<name>]; a shard writes into DIR/shard-K-of-N.")))]
+#[command(mut_arg("force", |a| a.conflicts_with("resume").help(
+    "Discard a sweep already in the output directory and start again.")))]
 pub struct SweepArgs {
     /// Sweep file (TOML): base scenario, parameters to vary, design, replicates.
     pub sweep: PathBuf,
-    /// Output directory [default: output/sweeps/<name>]; a shard writes into
-    /// DIR/shard-K-of-N.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = crate::command::jobs_parser())]
-    pub jobs: usize,
+    #[command(flatten)]
+    pub out: crate::command::Out,
+    #[command(flatten)]
+    pub jobs: crate::command::Jobs,
     /// Finish a sweep that was interrupted (runs already done are not run again); starts it
     /// if the directory holds none.
     #[arg(long)]
@@ -47,22 +48,17 @@ pub struct SweepArgs {
     /// Run only share K of N (1 <= K <= N): the runs whose number is K-1 modulo N.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// No progress output.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub quiet: crate::command::Quiet,
     /// Also write every run's daily series as daily/run-NNNN.csv.
     #[arg(long)]
     pub daily: bool,
-    /// Discard a sweep already in the output directory and start again.
-    #[arg(long)]
-    pub force: bool,
-    /// Do not draw the heatmaps of a grid sweep into DIR/figures.
-    #[arg(long)]
-    pub no_plots: bool,
-    /// Table formats: csv, parquet (Parquet tables; the daily series only as Parquet) or
-    /// both.
-    #[arg(long, value_enum, default_value_t = crate::output::tables::Format::Csv)]
-    pub format: crate::output::tables::Format,
+    #[command(flatten)]
+    pub force: crate::command::Force,
+    #[command(flatten)]
+    pub plots: crate::command::NoPlots,
+    #[command(flatten)]
+    pub format: crate::command::Formats,
     /// Memory the sweep may use, in GiB [default: what the machine has available]; a sweep
     /// estimated to need more (its plan and the runs in flight) is refused before it starts.
     #[arg(long, value_name = "GIB")]
@@ -71,23 +67,25 @@ pub struct SweepArgs {
 
 /// `relocant merge`.
 #[derive(clap::Args, Debug, Clone)]
+#[command(mut_arg("out", |a| a.help(
+    "Where to write the merged sweep [default: the shards' common parent directory].")))]
+#[command(mut_arg("force", |a| a.help(
+    "Replace a merged sweep already in the output directory (to merge again once more \
+     shards have finished).")))]
 pub struct MergeArgs {
     /// Shard directories (or any finished directories of the same sweep).
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
-    /// Where to write the merged sweep [default: the shards' common parent directory].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Do not draw the heatmaps of a grid sweep into DIR/figures.
-    #[arg(long)]
-    pub no_plots: bool,
-    /// Table formats: csv, parquet (Parquet tables; the daily series only as Parquet) or
-    /// both.
-    #[arg(long, value_enum, default_value_t = crate::output::tables::Format::Csv)]
-    pub format: crate::output::tables::Format,
-    /// No summary on stderr.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub out: crate::command::Out,
+    #[command(flatten)]
+    pub force: crate::command::Force,
+    #[command(flatten)]
+    pub plots: crate::command::NoPlots,
+    #[command(flatten)]
+    pub format: crate::command::Formats,
+    #[command(flatten)]
+    pub quiet: crate::command::Quiet,
 }
 
 /// `relocant analyze`.
@@ -101,15 +99,12 @@ pub struct AnalyzeArgs {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = 0.95)]
     pub confidence: f64,
-    /// Do not draw the sensitivity figures into DIR/figures.
-    #[arg(long)]
-    pub no_plots: bool,
-    /// No summary on stderr.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Print the indices on stdout as one JSON document instead of a table.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub plots: crate::command::NoPlots,
+    #[command(flatten)]
+    pub quiet: crate::command::Quiet,
+    #[command(flatten)]
+    pub json: crate::command::Json,
 }
 
 pub use merge::merge;

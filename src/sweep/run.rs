@@ -109,7 +109,10 @@ impl Bits {
 /// `relocant sweep SWEEP.toml`.
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    args.format.check_available().map_err(Failure::Input)?;
+    args.format
+        .get()
+        .check_available()
+        .map_err(Failure::Input)?;
     let shard = args
         .shard
         .as_deref()
@@ -130,15 +133,14 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     )?;
     let root = args
         .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join("sweeps").join(&plan.spec.name));
+        .or_else(|| Path::new("output").join("sweeps").join(&plan.spec.name));
     let dir = match shard {
         Some(s) => root.join(s.dir_name()),
         None => root,
     };
     // Every design point must make a valid scenario; a new sweep checks before it creates
     // anything, a resumed one checks the points it has left.
-    let fresh = args.force || !dir.join("journal").exists();
+    let fresh = args.force.is_set() || !dir.join("journal").exists();
     let check = |runs: &mut dyn Iterator<Item = u64>| {
         let points: BTreeSet<u64> = runs.map(|r| plan.split(r).0).collect();
         plan.check_points(&points.into_iter().collect::<Vec<_>>())
@@ -159,7 +161,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
 
     let manifest_path = dir.join("manifest.json");
     let existing = journal_path.exists() || manifest_path.exists();
-    if existing && args.force {
+    if existing && args.force.is_set() {
         for f in OWN_FILES {
             let p = dir.join(f);
             if p.exists() {
@@ -184,7 +186,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
                 && m["shard"] == shard.map_or(serde_json::Value::Null, |s| s.label().into())
         }) && dir.join("runs.csv").exists();
         if complete {
-            if !args.quiet {
+            if !args.quiet.is_set() {
                 crate::note!("relocant: {} is already complete", dir.display());
             }
             return Ok(());
@@ -213,7 +215,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             plan.runs - 1
         )),
     })?;
-    if resumed.cut > 0 && !args.quiet {
+    if resumed.cut > 0 && !args.quiet.is_set() {
         crate::note!(
             "relocant: dropped a torn journal record ({} bytes) left by an interruption",
             resumed.cut
@@ -242,14 +244,14 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         check(&mut todo.iter().copied())?;
     }
 
-    let threads = crate::command::threads(args.jobs);
+    let threads = args.jobs.threads();
     let manifest = |status: &str, wall: f64| {
         manifest(&plan, shard, status, args.daily, threads, wall, todo.len())
             .write(&dir)
             .map_err(io_err(&manifest_path))
     };
     manifest("running", 0.0)?;
-    if !args.quiet && already > 0 {
+    if !args.quiet.is_set() && already > 0 {
         crate::note!(
             "relocant: resuming {}: {already} runs done, {} to go",
             dir.display(),
@@ -265,7 +267,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     // At least four digits (`run-0007.csv`, as README says), more for bigger sweeps, so
     // the files sort in run order.
     let width = (plan.runs.max(2) - 1).to_string().len().max(4);
-    let progress = Progress::new(todo.len() as u64, "runs", args.quiet);
+    let progress = Progress::new(todo.len() as u64, "runs", args.quiet.is_set());
     let syncer = journal.syncer().map_err(io_err(&journal_path))?;
     let state = Mutex::new((journal, columns));
     let work = || {
@@ -312,7 +314,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
             Ok(())
         })
     };
-    let outcome = engine::with_threads(args.jobs, work);
+    let outcome = engine::with_threads(args.jobs.requested(), work);
     progress.finish();
     outcome?;
     drop(state);
@@ -320,13 +322,13 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     // Finish: the result files from the journal, in run order.
     finish(&dir, &plan, shard)?;
     let wall = started.elapsed().as_secs_f64();
-    output::tables::write(&dir, args.format).map_err(io_err(&dir))?;
+    output::tables::write(&dir, args.format.get()).map_err(io_err(&dir))?;
     manifest("complete", wall)?;
     output::dictionary::write_datapackage(&dir).map_err(io_err(&dir))?;
-    if shard.is_none() && !args.no_plots {
+    if shard.is_none() && args.plots.plots() {
         super::draw_figures(&dir, crate::plot::plot_heatmaps);
     }
-    if !args.quiet {
+    if !args.quiet.is_set() {
         crate::note!(
             "relocant: wrote {} ({} runs, {} this time in {:.1} s: {:.1} runs/min on {threads} threads)",
             dir.display(),
