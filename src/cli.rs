@@ -58,6 +58,10 @@ pub enum Command {
     },
     /// Print the manual page (roff) on stdout, e.g. `relocant man > relocant.1`.
     Man,
+    /// Write one self-contained report.html (figures, tables, the scenario and what differs
+    /// from the baseline, the manifest, the data dictionary) for a run, a comparison of
+    /// runs, a sweep, a validation or an experiment: readable offline and printable.
+    Report(command::report::ReportArgs),
     /// Sobol or Morris sensitivity indices of a finished sweep, into DIR/sensitivity.csv.
     Analyze(crate::sweep::AnalyzeArgs),
 }
@@ -74,6 +78,7 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Merge(args) => crate::sweep::merge(args),
         Command::Analyze(args) => crate::sweep::analyze(args),
         Command::Experiment(args) => crate::experiment::experiment(args),
+        Command::Report(args) => command::report::report(args),
         Command::Diff { a, b } => command::diff::diff(&a, &b),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

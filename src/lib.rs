@@ -21,6 +21,7 @@ pub mod model;
 pub mod output;
 pub mod plot;
 pub mod progress;
+pub mod report;
 pub mod scenario;
 pub mod stats;
 pub mod sweep;

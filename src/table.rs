@@ -67,6 +67,28 @@ fn thousands(value: f64, sep: &str) -> String {
     if value < -0.5 { format!("-{out}") } else { out }
 }
 
+/// The outcome table's headings and cells as plain text (persons with `,` between
+/// thousands), for tables other than LaTeX and Markdown (the HTML report).
+pub fn outcome_grid(run_dirs: &[PathBuf]) -> Result<(Vec<String>, Vec<Vec<String>>), PlotError> {
+    let mut headings: Vec<String> = ["Scenario", "Replicates", "Arrived"]
+        .map(String::from)
+        .to_vec();
+    headings.extend(SHARES.iter().map(|(_, h)| format!("{h} (%)")));
+    let cells = rows(run_dirs)?
+        .iter()
+        .map(|row| {
+            let mut cells = vec![
+                row.scenario.clone(),
+                row.replicates.to_string(),
+                thousands(row.arrived, ","),
+            ];
+            cells.extend(row.shares.iter().map(interval_text));
+            cells
+        })
+        .collect();
+    Ok((headings, cells))
+}
+
 /// Escapes LaTeX's special characters in text mode.
 pub fn latex_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -509,6 +509,7 @@ fn shared_options_are_the_same_in_every_command_that_takes_them() {
                 "experiment",
                 "plot",
                 "table",
+                "report",
             ],
         ),
         (
@@ -525,6 +526,7 @@ fn shared_options_are_the_same_in_every_command_that_takes_them() {
                 "merge",
                 "experiment",
                 "table",
+                "report",
             ],
         ),
         (
@@ -538,6 +540,7 @@ fn shared_options_are_the_same_in_every_command_that_takes_them() {
                 "experiment",
                 "plot",
                 "table",
+                "report",
             ],
         ),
         ("set", &["run", "check", "validate", "experiment"]),

@@ -395,7 +395,7 @@ fn damaged_copy(from: &Path, to: &Path, file: &str, rng: &mut Lcg) -> Vec<u8> {
 }
 
 #[test]
-fn fuzz_result_files_read_by_plot_table_merge_analyze_and_resume() {
+fn fuzz_result_files_read_by_plot_table_report_merge_analyze_and_resume() {
     let tmp = tempfile::tempdir().unwrap();
     let (run, sweep) = made(tmp.path());
     let mut rng = Lcg(seed(7));
@@ -405,17 +405,35 @@ fn fuzz_result_files_read_by_plot_table_merge_analyze_and_resume() {
         let out = dir.join("out");
         let (file, args, input) = match case % 5 {
             0 | 1 => {
-                let file = [
-                    "daily.csv",
-                    "summary.csv",
-                    "events.csv",
-                    "summary_stats.csv",
-                    "cohorts.csv",
-                ][rng.below(5)];
+                // Every other table case is a report, which also reads the scenario, the
+                // manifest and the data dictionary.
+                let report = case % 5 == 1 && (case / 5) % 2 == 1;
+                let files: &[&str] = if report {
+                    &[
+                        "daily.csv",
+                        "summary_stats.csv",
+                        "events.csv",
+                        "scenario.toml",
+                        "manifest.json",
+                        "datapackage.json",
+                        "panel.csv",
+                    ]
+                } else {
+                    &[
+                        "daily.csv",
+                        "summary.csv",
+                        "events.csv",
+                        "summary_stats.csv",
+                        "cohorts.csv",
+                    ]
+                };
+                let file = files[rng.below(files.len())];
                 let d = dir.join("run");
                 let input = damaged_copy(&run, &d, file, &mut rng);
                 let args = if case % 5 == 0 {
                     vec![s("plot"), p(&d), s("--quiet"), s("--out"), p(&out)]
+                } else if report {
+                    vec![s("report"), p(&d), s("--quiet"), s("--out"), p(&out)]
                 } else {
                     vec![s("table"), p(&d), s("--out"), p(&out)]
                 };

@@ -8,7 +8,7 @@ use crate::output;
 use crate::plot::{self, ColumnWidth, PlotError, PlotOptions};
 
 /// A bad or missing input file is bad input (exit 2); failing to draw or write is a runtime failure.
-fn plot_failure(e: PlotError) -> Failure {
+pub(super) fn plot_failure(e: PlotError) -> Failure {
     match e {
         PlotError::Draw { .. } => Failure::Runtime(e.to_string()),
         PlotError::Io { ref source, .. } if source.kind() != std::io::ErrorKind::NotFound => {

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod figures;
 pub mod memory;
 pub mod options;
+pub mod report;
 pub mod run;
 
 pub use options::{Force, Formats, Jobs, Json, NoPlots, Out, Quiet, Sets};

@@ -3,13 +3,13 @@
 //! everywhere. A command whose `--out` has its own default says so with
 //! `#[command(mut_arg("out", |a| a.help(...)))]`; the option itself stays this one.
 //!
-//! | option | run | check | validate | calibrate | sweep | merge | analyze | experiment | plot | table |
-//! |---|---|---|---|---|---|---|---|---|---|---|
-//! | `--quiet` | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
-//! | `--jobs` | ✓ | | ✓ | ✓ | ✓ | | | ✓ | | |
-//! | `--force` | ✓ | | ✓ | ✓ | ✓ | ✓ | | ✓ | | ✓ |
-//! | `--out` | ✓ | | ✓ | ✓ | ✓ | ✓ | | ✓ | ✓ | ✓ |
-//! | `--set` | ✓ | ✓ | ✓ | | | | | ✓ | | |
+//! | option | run | check | validate | calibrate | sweep | merge | analyze | experiment | plot | table | report |
+//! |---|---|---|---|---|---|---|---|---|---|---|---|
+//! | `--quiet` | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | `--jobs` | ✓ | | ✓ | ✓ | ✓ | | | ✓ | | | |
+//! | `--force` | ✓ | | ✓ | ✓ | ✓ | ✓ | | ✓ | | ✓ | ✓ |
+//! | `--out` | ✓ | | ✓ | ✓ | ✓ | ✓ | | ✓ | ✓ | ✓ | ✓ |
+//! | `--set` | ✓ | ✓ | ✓ | | | | | ✓ | | | |
 //!
 //! (`sweep` and `calibrate` vary or fit parameters of a file they record, so an override
 //! from the command line would be a second, unrecorded source: they take no `--set`.

@@ -32,6 +32,8 @@ mod parts;
 mod render;
 mod sensitivity;
 mod style;
+
+pub use style::FONT_BYTES;
 mod survival;
 mod sweep;
 mod timeseries;

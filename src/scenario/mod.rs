@@ -8,6 +8,7 @@
 //! Every scenario is laid over the built-in baseline (`scenarios/baseline.toml`, compiled
 //! into the binary), so the baseline file is the single place where defaults live.
 
+pub mod compare;
 pub mod decode;
 pub mod diag;
 pub mod doc;
