@@ -27,7 +27,8 @@ pub fn run_rng(seed: u64, replicate: u64) -> ChaCha8Rng {
 pub struct Cohort {
     /// The arrival month (`calendar::Date::month_index`: year × 12 + month − 1).
     pub month: i32,
-    /// Share still present `7 * k` days after arrival, for k = 0.. while observable.
+    /// Share still in its first stay `7 * k` days after arrival, for k = 0.. while
+    /// observable (a returnee who came back is counted from its first departure).
     pub share_present: Vec<f64>,
 }
 
@@ -98,6 +99,22 @@ pub fn run_replicate_with(
     let n_days = sc.days();
     let mut days = Vec::with_capacity(n_days as usize);
     let mut agent_days = 0u64;
+    // Each panel's migrants (those present at the end of its date), followed online so
+    // that a returnee who came back is where it is at the horizon, not where it first went.
+    let mut panels: Vec<Panel> = sc
+        .observation
+        .panels
+        .iter()
+        .map(|p| {
+            let day = sc.day_of(p.date);
+            Panel {
+                day,
+                until: day + p.horizon_days,
+                members: Vec::new(),
+                result: PanelResult::default(),
+            }
+        })
+        .collect();
     for day in 0..n_days {
         sim.step(day);
         agent_days += sim.present() as u64;
@@ -105,15 +122,18 @@ pub fn run_replicate_with(
         if opts.network_days.contains(&day) {
             networks.push((day, network(&sim)));
         }
+        for p in &mut panels {
+            if day == p.day {
+                p.members = sim.present_ids().to_vec();
+                p.result.present = p.members.len() as u32;
+            }
+            if day == p.until {
+                p.result = follow(&sim.agents, &p.members);
+            }
+        }
         on_day();
     }
     let cohorts = cohorts(sc, &sim);
-    let panels = sc
-        .observation
-        .panels
-        .iter()
-        .map(|p| panel(&sim.agents, sc.day_of(p.date), p.horizon_days))
-        .collect();
     RunResult {
         replicate,
         days,
@@ -121,30 +141,30 @@ pub fn run_replicate_with(
         agents: sim.agents.len(),
         agent_days,
         networks,
-        panels,
+        panels: panels.into_iter().map(|p| p.result).collect(),
     }
 }
 
-/// The panel of the agents present at the end of day `day`, followed `horizon` days. An
-/// agent departs during its departure day, so it is present at the end of the days before.
-fn panel(agents: &[Migrant], day: u32, horizon: u32) -> PanelResult {
-    let mut p = PanelResult::default();
-    let until = day + horizon;
-    for m in agents {
-        let departed = u32::from(m.departed);
-        let present = m.status != Status::NotArrived
-            && u32::from(m.arrival) <= day
-            && (m.departed == NO_DAY || departed > day);
-        if !present {
-            continue;
-        }
-        p.present += 1;
-        if m.departed == NO_DAY || departed > until {
-            p.still_present += 1;
-        } else if m.status == Status::Returned {
-            p.returned += 1;
-        } else {
-            p.moved_on += 1;
+/// A panel in progress: its date and horizon (days), and the migrants present on its date.
+struct Panel {
+    day: u32,
+    until: u32,
+    members: Vec<u32>,
+    result: PanelResult,
+}
+
+/// Where a panel's migrants are at the end of its horizon day: present (whether they never
+/// left or came back), or gone, by where they went last.
+fn follow(agents: &[Migrant], members: &[u32]) -> PanelResult {
+    let mut p = PanelResult {
+        present: members.len() as u32,
+        ..PanelResult::default()
+    };
+    for &id in members {
+        match agents[id as usize].status {
+            Status::Returned => p.returned += 1,
+            Status::MovedOn => p.moved_on += 1,
+            _ => p.still_present += 1,
         }
     }
     p

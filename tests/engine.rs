@@ -34,9 +34,14 @@ fn every_row_conserves_people_and_its_breakdowns_sum_to_present() {
     for r in runs {
         for (d, row) in r.days.iter().enumerate() {
             assert_eq!(
-                row.arrived,
+                row.arrived + row.reentries,
                 row.present + row.moved_on + row.returned,
                 "day {d}"
+            );
+            assert!(row.overstays <= row.stays_ended, "day {d}");
+            assert!(
+                row.left_for(Reason::Deported) <= row.overstay_fines,
+                "every deportation follows a catch, day {d}"
             );
             assert!(row.integrated <= row.present, "day {d}");
             assert_eq!(row.legal.iter().sum::<u32>(), row.present, "legal, day {d}");
@@ -87,7 +92,8 @@ fn a_panel_follows_exactly_those_present_on_its_date_and_departures_move_them_ou
         let returned = r.days[d + h].returned - r.days[d].returned;
         let moved_on = r.days[d + h].moved_on - r.days[d].moved_on;
         assert!(panel.returned <= returned && panel.moved_on <= moved_on);
-        let arrived_since = r.days[d + h].arrived - r.days[d].arrived;
+        let arrived_since = r.days[d + h].arrived - r.days[d].arrived
+            + (r.days[d + h].reentries - r.days[d].reentries);
         assert!(returned + moved_on <= panel.returned + panel.moved_on + arrived_since);
         assert!(panel.returned > 0 && panel.still_present > 0);
     }
@@ -112,7 +118,19 @@ fn the_border_run_ban_raises_departures_in_the_weeks_after_it() {
     let window = ("2023-01-27", "2023-04-27");
     let banned = departures_between(&with_ban, &a, window.0, window.1);
     let free = departures_between(&without, &b, window.0, window.1);
-    assert!(banned > free * 6 / 5, "ban {banned} vs no ban {free}");
+    assert!(banned > free, "ban {banned} vs no ban {free}");
+    // Returnees who come back and leave again add departures to both worlds (more without
+    // the ban, whose 90-in-180 window keeps them out): without re-entry the ban's own
+    // effect shows alone.
+    let off = ["legal.reentry_enabled=false"];
+    let (with_ban_only, c) = runs("baseline.toml", &off, 6);
+    let (without_only, d) = runs("no_border_run_ban.toml", &off, 6);
+    let banned = departures_between(&with_ban_only, &c, window.0, window.1);
+    let free = departures_between(&without_only, &d, window.0, window.1);
+    assert!(
+        banned > free * 6 / 5,
+        "without re-entry: ban {banned} vs no ban {free}"
+    );
     // Before the ban is announced the two worlds are the same.
     assert_eq!(
         a[0].days[day(&with_ban, "2022-12-30")],
@@ -372,4 +390,64 @@ fn fear_of_mobilization_holds_back_returns_of_draft_age_migrants() {
         ]),
     );
     assert!(o > y, "returns: older {o} vs draft age {y}");
+}
+
+#[test]
+fn returnees_come_back_and_raise_the_late_stock_unless_re_entry_is_off() {
+    let (sc, with) = runs("baseline.toml", &[], 4);
+    let (_, without) = runs("baseline.toml", &["legal.reentry_enabled=false"], 4);
+    let last = |r: &RunResult| *r.days.last().unwrap();
+    let total = |runs: &[RunResult], f: fn(&relocant::model::observe::DayRecord) -> u32| -> u32 {
+        runs.iter().map(|r| f(&last(r))).sum()
+    };
+    assert!(total(&with, |d| d.reentries) > 0, "returnees come back");
+    assert_eq!(total(&without, |d| d.reentries), 0);
+    assert!(
+        total(&with, |d| d.present) > total(&without, |d| d.present),
+        "re-entries raise the stock at the end: {} vs {}",
+        total(&with, |d| d.present),
+        total(&without, |d| d.present)
+    );
+    // Before the ban the second wave is small: re-entry barely touches the early stock.
+    let nov = day(&sc, "2022-11-29");
+    for (a, b) in with.iter().zip(&without) {
+        assert!(a.days[nov].reentries * 50 < a.days[nov].present);
+        assert!(b.days[nov].reentries == 0);
+    }
+}
+
+#[test]
+fn catching_overstayers_more_often_raises_fines_and_deportations() {
+    let (_, base) = runs("baseline.toml", &[], 4);
+    let (_, strict) = runs(
+        "baseline.toml",
+        &["legal.overstay_caught_prob_per_day=0.05"],
+        4,
+    );
+    let at_end = |runs: &[RunResult], f: fn(&relocant::model::observe::DayRecord) -> u32| -> u32 {
+        runs.iter().map(|r| f(r.days.last().unwrap())).sum()
+    };
+    let deported = |d: &relocant::model::observe::DayRecord| d.left_for(Reason::Deported);
+    assert!(at_end(&base, |d| d.overstays) > 0, "overstaying happens");
+    assert!(at_end(&base, deported) > 0, "and is punished");
+    assert!(
+        at_end(&strict, deported) > at_end(&base, deported),
+        "{} vs {}",
+        at_end(&strict, deported),
+        at_end(&base, deported)
+    );
+    assert!(at_end(&strict, |d| d.overstay_fines) > at_end(&base, |d| d.overstay_fines));
+}
+
+#[test]
+fn without_the_overstay_option_nobody_overstays_or_is_deported() {
+    let (_, off) = runs("baseline.toml", &["legal.overstay_enabled=false"], 2);
+    for r in &off {
+        for row in &r.days {
+            assert_eq!(row.legal[Legal::Overstay as usize], 0);
+            assert_eq!(row.overstays + row.overstay_fines, 0);
+            assert_eq!(row.left_for(Reason::Deported), 0);
+        }
+        assert!(r.days.last().unwrap().stays_ended > 0, "stays still end");
+    }
 }

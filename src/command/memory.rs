@@ -16,12 +16,14 @@ use crate::scenario::Scenario;
 const DAILY_ROW_BYTES: f64 = 1500.0;
 
 /// Bytes one agent takes while its replicate runs: its state, its tie slots and counts,
-/// its place in the present list and its arrival day.
+/// its place in the present list, its place among returnees who may come back and its
+/// arrival day.
 pub fn bytes_per_agent(sc: &Scenario) -> f64 {
     (size_of::<Migrant>()
         + sc.ties.max_per_agent as usize * size_of::<Tie>()
         + 4 // tie counts by kind
         + 4 // the present list
+        + 12 // the returnees who may come back (`model::legal::Away`)
         + 2) as f64 // the arrival day
 }
 

@@ -115,6 +115,8 @@ pub mod flag {
     pub const JOB_VIA_TIE: u16 = 1 << 9;
     pub const HOUSED_VIA_TIE: u16 = 1 << 10;
     pub const INTEGRATED: u16 = 1 << 11;
+    /// Caught overstaying and fined once: the next catch deports (a repeated offence).
+    pub const FINED: u16 = 1 << 12;
     pub const RVP_FRAUD_HIT: u16 = 1 << 13;
     pub const ENGLISH: u16 = 1 << 14;
 }
@@ -176,7 +178,8 @@ pub struct Migrant {
     pub job_lost: u16,
     /// Consecutive days all integration conditions held.
     pub integ_days: u16,
-    /// Day of departure (`NO_DAY` while not departed).
+    /// Day of the first departure (`NO_DAY` while never departed); a returnee who comes
+    /// back keeps it, so survival curves follow the first stay.
     pub departed: u16,
     pub flags: u16,
     pub status: Status,

@@ -5,7 +5,7 @@
 use super::params::ParamReader;
 use rand::RngExt;
 
-use super::agents::{Housing, Legal, Migrant, MigrantId, Reason, Status, flag};
+use super::agents::{Housing, Legal, Migrant, MigrantId, NO_DAY, Reason, Status, flag};
 use super::step::{NONE, Sim, Today};
 use super::ties::TieKind;
 use super::wellbeing::Factors;
@@ -145,24 +145,39 @@ impl Sim<'_> {
     }
 
     /// The legal stay has ended: overstay, return or move on (a logit over the three).
+    /// Each option is worth its utility in the daily choice less that choice's constant:
+    /// the constants are the reluctance to leave on a given day rather than a later one,
+    /// which a choice that must be made today does not have; staying, worth 0 every day,
+    /// becomes overstaying, worth `decisions.overstay_constant`. Ties count as every day.
+    /// The utilities are computed with legal pressure 1 (an overstayer's), so that term
+    /// is the push of living without status (docs/MODEL.md §7.2.9).
     pub(super) fn forced_choice(
         &mut self,
         m: &mut Migrant,
+        id: u32,
         today: &Today,
     ) -> Option<(Status, Reason)> {
         let d = &self.sc.decisions;
-        let f = self.factors(m, today, [0; TieKind::COUNT], true);
+        self.record.stays_ended += 1;
+        let ties = if self.sc.ties.enabled {
+            self.ties.counts(MigrantId(id))
+        } else {
+            [0; TieKind::COUNT]
+        };
+        let f = self.factors(m, today, ties, true);
         let (v_ret, v_move) = self.utilities(m, &f);
         let v_ret = v_ret - d.return_constant as f32;
         let v_move = v_move - d.move_constant as f32;
-        let (e_o, e_r, e_m) = (
-            (d.overstay_constant as f32).exp(),
-            v_ret.exp(),
-            v_move.exp(),
-        );
+        let e_o = if self.sc.legal.overstay_enabled {
+            (d.overstay_constant as f32).exp()
+        } else {
+            0.0
+        };
+        let (e_r, e_m) = (v_ret.exp(), v_move.exp());
         let u = self.rng.random::<f32>() * (e_o + e_r + e_m);
         if u < e_o {
             m.legal = Legal::Overstay;
+            self.record.overstays += 1;
             None
         } else if u < e_o + e_r {
             Some((Status::Returned, Reason::Legal))
@@ -260,7 +275,9 @@ impl Sim<'_> {
         }
         m.status = status;
         m.reason = reason as u8;
-        m.departed = t;
+        if m.departed == NO_DAY {
+            m.departed = t;
+        }
         self.record.left[reason as usize] += 1;
         let city = m.city as usize;
         if m.housing == Housing::Shelter {
@@ -275,7 +292,10 @@ impl Sim<'_> {
                 self.record.moved_on += 1;
                 self.record.moved_to[dest as usize] += 1;
             }
-            _ => self.record.returned += 1,
+            _ => {
+                self.record.returned += 1;
+                self.schedule_reentry(m, id, reason, t);
+            }
         }
     }
 }

@@ -11,7 +11,8 @@ use super::params::RVP_ROUTES;
 use super::ties::{TieCounts, TieKind};
 
 /// Counts in agents for one day. Stocks are of those present at the end of the day;
-/// `left`, `moved_to`, `iin_issued` and `arrived` are cumulative since the start.
+/// `left`, `moved_to`, `iin_issued`, `arrived`, `reentries` and the legal flows are
+/// cumulative since the start. `arrived + reentries = present + moved_on + returned`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DayRecord {
     pub arrived: u32,
@@ -52,6 +53,12 @@ pub struct DayRecord {
     pub rvp_renewed: u32,
     pub rvp_lapsed: u32,
     pub vnzh_granted: [u32; 2],
+    /// Visa-free stays that ended without extension (forced choices), overstays begun
+    /// there, fines of overstayers caught, re-entries of returnees (cumulative).
+    pub stays_ended: u32,
+    pub overstays: u32,
+    pub overstay_fines: u32,
+    pub reentries: u32,
     /// Present migrants (who stay the day) with each component of the integration index.
     pub components: [u32; Component::COUNT],
 }
@@ -98,6 +105,10 @@ impl DayRecord {
             rvp_renewed: 0,
             rvp_lapsed: 0,
             vnzh_granted: [0; 2],
+            stays_ended: 0,
+            overstays: 0,
+            overstay_fines: 0,
+            reentries: 0,
             components: [0; Component::COUNT],
         }
     }
@@ -309,12 +320,15 @@ pub const DAILY: &[Column] = &[
     persons(
         "moved_on",
         CUMULATIVE,
-        "departures to a third country; `arrived = present + moved_on + returned`",
+        "departures to a third country; `arrived + reentries = present + moved_on + returned`",
         |r, _| r.moved_on,
     ),
-    persons("returned", CUMULATIVE, "departures to Russia", |r, _| {
-        r.returned
-    }),
+    persons(
+        "returned",
+        CUMULATIVE,
+        "departures to Russia (deportations included; a returnee who came back and left again counts again)",
+        |r, _| r.returned,
+    ),
     LEGAL,
     HOUSING,
     EMPLOYMENT,
@@ -410,6 +424,30 @@ pub const DAILY: &[Column] = &[
         CUMULATIVE,
         "VNZh grants by path (regular after the RVP years; simplified for skilled professions)",
         |r, i| r.vnzh_granted[i],
+    ),
+    persons(
+        "stays_ended",
+        CUMULATIVE,
+        "visa-free stays that ended with no border run possible: the forced choice to overstay, return or move on (those who left are in `left_legal`)",
+        |r, _| r.stays_ended,
+    ),
+    persons(
+        "overstays",
+        CUMULATIVE,
+        "overstays begun at the end of a visa-free stay (those overstaying now are `legal_overstay`)",
+        |r, _| r.overstays,
+    ),
+    persons(
+        "overstay_fines",
+        CUMULATIVE,
+        "fines of overstayers caught (deportations are `left_deported`)",
+        |r, _| r.overstay_fines,
+    ),
+    persons(
+        "reentries",
+        CUMULATIVE,
+        "returnees who came back to Kazakhstan (each re-entry; not in `arrived`)",
+        |r, _| r.reentries,
     ),
     family(
         "integration_",

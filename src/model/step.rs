@@ -13,6 +13,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::agents::{Migrant, MigrantId, Reason, Status, flag, online};
+use super::legal::Away;
 use super::observe::DayRecord;
 use super::params::Scenario;
 use super::population;
@@ -56,6 +57,10 @@ pub struct Sim<'s> {
     /// one living it first). Between the two lie stale entries. Outside the pass both are 0.
     pub(super) pass_kept: usize,
     pub(super) pass_next: usize,
+    /// Returnees who will come back within the run, in the order they left (§7.2.10).
+    /// Each migrant is here at most once, so the capacity reserved for the whole
+    /// population means it never grows during a step.
+    pub(super) away: Vec<Away>,
 }
 
 /// Everything a migrant's day needs to read besides its own state.
@@ -83,6 +88,7 @@ impl<'s> Sim<'s> {
         Sim {
             sc,
             active: Vec::with_capacity(agents.len()),
+            away: Vec::with_capacity(agents.len()),
             market_today: vec![0; sc.cities.len()],
             agents,
             ties,
@@ -123,6 +129,11 @@ impl<'s> Sim<'s> {
         self.active.len()
     }
 
+    /// The ids of the migrants present at the end of the day, in processing order.
+    pub fn present_ids(&self) -> &[u32] {
+        &self.active
+    }
+
     /// Simulates day `day` and leaves its counts in `self.record`.
     pub fn step(&mut self, day: u32) {
         self.world.begin_day(self.sc, day);
@@ -130,6 +141,7 @@ impl<'s> Sim<'s> {
             self.quota_used = [0; 4];
         }
         self.arrivals(day as u16);
+        self.reentries(day as u16);
         self.record.clear_stocks();
         self.market_today.iter_mut().for_each(|m| *m = 0);
         let today = self.today(day as u16);

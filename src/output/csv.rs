@@ -138,14 +138,16 @@ pub fn end_of_run(sc: &Scenario, run: &RunResult) -> Vec<(String, f64)> {
     outcomes_on(sc, &run.days.last().cloned().unwrap_or_default())
 }
 
-/// The outcomes (as in `summary.csv`) at the end of one day: persons and shares of those
-/// arrived so far.
+/// The outcomes (as in `summary.csv`) at the end of one day: persons, and shares of the
+/// entries so far (arrivals and re-entries: each entry ends present, moved on or returned,
+/// so the three shares sum to 1).
 pub fn outcomes_on(sc: &Scenario, last: &DayRecord) -> Vec<(String, f64)> {
     let k = f64::from(sc.arrivals.persons_per_agent);
     let arrived = f64::from(last.arrived) * k;
+    let entries = f64::from(last.arrived + last.reentries) * k;
     let share = |x: u32| {
-        if arrived > 0.0 {
-            f64::from(x) * k / arrived
+        if entries > 0.0 {
+            f64::from(x) * k / entries
         } else {
             0.0
         }
@@ -165,6 +167,7 @@ pub fn outcomes_on(sc: &Scenario, last: &DayRecord) -> Vec<(String, f64)> {
         v.push((format!("left_{n}"), f64::from(last.left[i]) * k));
     }
     v.push(("iin_issued".into(), f64::from(last.iin_issued) * k));
+    v.push(("reentries".into(), f64::from(last.reentries) * k));
     v
 }
 

@@ -76,12 +76,17 @@ fn outcome_field(name: &str) -> Option<Field> {
         "moved_on" => persons("departures to a third country by the date (cumulative)"),
         "returned" => persons("departures to Russia by the date (cumulative)"),
         "iin_issued" => persons("IINs (Kazakh tax numbers) issued by the date (cumulative)"),
+        "reentries" => persons(
+            "returnees who came back to Kazakhstan by the date (cumulative; not in `arrived`)",
+        ),
         _ => {
             if let Some(what) = name.strip_prefix("share_") {
                 return field(
                     "number",
-                    "fraction of arrivals",
-                    format!("`{what}` as a share of those arrived by the date"),
+                    "fraction of entries",
+                    format!(
+                        "`{what}` as a share of the entries by the date (`arrived + reentries`)"
+                    ),
                 );
             }
             let reason = name.strip_prefix("left_")?;
