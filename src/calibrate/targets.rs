@@ -103,7 +103,7 @@ pub const QUANTITIES: [QuantityInfo; 12] = [
         stem: "exits_cum",
         unit: Unit::Persons,
         dating: Dating::Day,
-        computation: "`moved_on + returned` on the date: every departure since the start, transit and deportations included",
+        computation: "`moved_on + returned + reentries` on the date: every departure since the start (a returnee who came back and left again twice), transit and deportations included",
     },
     QuantityInfo {
         quantity: Quantity::Arrivals,
@@ -210,7 +210,10 @@ impl Quantity {
         };
         match self {
             Quantity::Stock => f64::from(r.present) * k,
-            Quantity::Exits => (f64::from(r.moved_on) + f64::from(r.returned)) * k,
+            // Departures as the border counts them: a returnee who came back left once.
+            Quantity::Exits => {
+                (f64::from(r.moved_on) + f64::from(r.returned) + f64::from(r.reentries)) * k
+            }
             Quantity::Arrivals => f64::from(r.arrived) * k,
             Quantity::Returns => f64::from(r.returned) * k,
             Quantity::MovedOn => f64::from(r.moved_on) * k,

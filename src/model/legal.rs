@@ -291,7 +291,12 @@ impl Sim<'_> {
         ] {
             m.set(f, false);
         }
+        // Persons, not departures: the returnee is present again, so it leaves `returned`
+        // and its reason's `left_<reason>` (departures as events are these plus
+        // `reentries`).
         self.record.reentries += 1;
+        self.record.returned -= 1;
+        self.record.left[m.reason as usize] -= 1;
         self.active.push(id);
     }
 }

@@ -12,7 +12,8 @@ use super::ties::{TieCounts, TieKind};
 
 /// Counts in agents for one day. Stocks are of those present at the end of the day;
 /// `left`, `moved_to`, `iin_issued`, `arrived`, `reentries` and the legal flows are
-/// cumulative since the start. `arrived + reentries = present + moved_on + returned`.
+/// cumulative since the start. Persons are counted once, where they are:
+/// `arrived = present + moved_on + returned` (a returnee who came back is present again).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DayRecord {
     pub arrived: u32,
@@ -320,13 +321,13 @@ pub const DAILY: &[Column] = &[
     persons(
         "moved_on",
         CUMULATIVE,
-        "departures to a third country; `arrived + reentries = present + moved_on + returned`",
+        "migrants gone to a third country; `arrived = present + moved_on + returned`",
         |r, _| r.moved_on,
     ),
     persons(
         "returned",
         CUMULATIVE,
-        "departures to Russia (deportations included; a returnee who came back and left again counts again)",
+        "migrants gone back to Russia and not come back (deportations included); departures to Russia as events are `returned + reentries`",
         |r, _| r.returned,
     ),
     LEGAL,
@@ -446,7 +447,7 @@ pub const DAILY: &[Column] = &[
     persons(
         "reentries",
         CUMULATIVE,
-        "returnees who came back to Kazakhstan (each re-entry; not in `arrived`)",
+        "re-entries of returnees (each one; a returnee who came back is present, not returned; not in `arrived`)",
         |r, _| r.reentries,
     ),
     family(

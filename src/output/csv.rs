@@ -138,16 +138,14 @@ pub fn end_of_run(sc: &Scenario, run: &RunResult) -> Vec<(String, f64)> {
     outcomes_on(sc, &run.days.last().cloned().unwrap_or_default())
 }
 
-/// The outcomes (as in `summary.csv`) at the end of one day: persons, and shares of the
-/// entries so far (arrivals and re-entries: each entry ends present, moved on or returned,
-/// so the three shares sum to 1).
+/// The outcomes (as in `summary.csv`) at the end of one day: persons and shares of those
+/// arrived so far (each person counted once, where it is: present, moved on or returned).
 pub fn outcomes_on(sc: &Scenario, last: &DayRecord) -> Vec<(String, f64)> {
     let k = f64::from(sc.arrivals.persons_per_agent);
     let arrived = f64::from(last.arrived) * k;
-    let entries = f64::from(last.arrived + last.reentries) * k;
     let share = |x: u32| {
-        if entries > 0.0 {
-            f64::from(x) * k / entries
+        if arrived > 0.0 {
+            f64::from(x) * k / arrived
         } else {
             0.0
         }

@@ -73,20 +73,20 @@ fn outcome_field(name: &str) -> Option<Field> {
         "arrived" => persons("arrivals by the date (cumulative)"),
         "present" => persons("in Kazakhstan at the end of the date"),
         "integrated" => persons("present and integrated (MODEL.md §7.9) at the end of the date"),
-        "moved_on" => persons("departures to a third country by the date (cumulative)"),
-        "returned" => persons("departures to Russia by the date (cumulative)"),
-        "iin_issued" => persons("IINs (Kazakh tax numbers) issued by the date (cumulative)"),
-        "reentries" => persons(
-            "returnees who came back to Kazakhstan by the date (cumulative; not in `arrived`)",
+        "moved_on" => persons("gone to a third country by the date (cumulative)"),
+        "returned" => persons(
+            "gone back to Russia by the date and not come back (departures to Russia as events: returned + reentries)",
         ),
+        "iin_issued" => persons("IINs (Kazakh tax numbers) issued by the date (cumulative)"),
+        "reentries" => {
+            persons("re-entries of returnees by the date (cumulative; each one; not in `arrived`)")
+        }
         _ => {
             if let Some(what) = name.strip_prefix("share_") {
                 return field(
                     "number",
-                    "fraction of entries",
-                    format!(
-                        "`{what}` as a share of the entries by the date (`arrived + reentries`)"
-                    ),
+                    "fraction of arrivals",
+                    format!("`{what}` as a share of those arrived by the date"),
                 );
             }
             let reason = name.strip_prefix("left_")?;
