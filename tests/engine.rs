@@ -44,6 +44,35 @@ fn every_row_conserves_people_and_its_breakdowns_sum_to_present() {
                 "every deportation follows a catch, day {d}"
             );
             assert!(row.integrated <= row.present, "day {d}");
+            // By city: the same people, split where they live (or lived, for those gone).
+            let sum = |a: &[u32]| a.iter().sum::<u32>();
+            assert_eq!(
+                sum(&row.present_in),
+                row.present,
+                "present by city, day {d}"
+            );
+            assert_eq!(
+                sum(&row.integrated_in),
+                row.integrated,
+                "integrated by city, day {d}"
+            );
+            assert_eq!(
+                sum(&row.arrived_in),
+                row.arrived,
+                "arrived by city, day {d}"
+            );
+            assert_eq!(
+                sum(&row.gone_from),
+                row.moved_on + row.returned,
+                "gone, day {d}"
+            );
+            for c in 0..row.present_in.len() {
+                assert_eq!(
+                    row.arrived_in[c],
+                    row.present_in[c] + row.gone_from[c],
+                    "city {c}, day {d}"
+                );
+            }
             assert_eq!(row.legal.iter().sum::<u32>(), row.present, "legal, day {d}");
             // Everyone holding an RVP or VNZh got an RVP first (VNZh only follows an RVP).
             assert!(

@@ -280,6 +280,7 @@ impl Sim<'_> {
         }
         self.record.left[reason as usize] += 1;
         let city = m.city as usize;
+        self.record.gone_from[city] += 1;
         if m.housing == Housing::Shelter {
             self.world.cities[city].shelter_used -= 1;
         }

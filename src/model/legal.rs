@@ -297,6 +297,7 @@ impl Sim<'_> {
         self.record.reentries += 1;
         self.record.returned -= 1;
         self.record.left[m.reason as usize] -= 1;
+        self.record.gone_from[m.city as usize] -= 1;
         self.active.push(id);
     }
 }

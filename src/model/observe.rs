@@ -62,11 +62,19 @@ pub struct DayRecord {
     pub reentries: u32,
     /// Present migrants (who stay the day) with each component of the integration index.
     pub components: [u32; Component::COUNT],
+    /// By city (index; entries past the scenario's cities stay 0): present and integrated
+    /// at the end of the day; first arrivals and persons gone (cumulative; a returnee who
+    /// came back is present again, in the city it left). Migrants do not move between
+    /// cities, so for each city `arrived_in = present_in + gone_from`.
+    pub present_in: [u32; MAX_CITIES],
+    pub integrated_in: [u32; MAX_CITIES],
+    pub arrived_in: [u32; MAX_CITIES],
+    pub gone_from: [u32; MAX_CITIES],
 }
 
 /// The most onward destinations a scenario may name (fixed, so a record is plain data that
 /// is copied, not allocated, every day).
-pub use super::params::MAX_DESTINATIONS;
+pub use super::params::{MAX_CITIES, MAX_DESTINATIONS};
 
 /// Days in Kazakhstan that make a "long stayer" (five months), for the seed's proportions.
 pub const LONG_STAYER_DAYS: u16 = 150;
@@ -111,6 +119,10 @@ impl DayRecord {
             overstay_fines: 0,
             reentries: 0,
             components: [0; Component::COUNT],
+            present_in: [0; MAX_CITIES],
+            integrated_in: [0; MAX_CITIES],
+            arrived_in: [0; MAX_CITIES],
+            gone_from: [0; MAX_CITIES],
         }
     }
 
@@ -132,6 +144,8 @@ impl DayRecord {
         self.job_via_tie_150d = 0;
         self.local_job = 0;
         self.components = [0; Component::COUNT];
+        self.present_in = [0; MAX_CITIES];
+        self.integrated_in = [0; MAX_CITIES];
     }
 
     /// Counts one migrant present at the end of the day: `ties` are its tie counts by kind.
@@ -139,6 +153,8 @@ impl DayRecord {
         let r = self;
         r.present += 1;
         r.integrated += m.has(flag::INTEGRATED) as u32;
+        r.present_in[m.city as usize] += 1;
+        r.integrated_in[m.city as usize] += m.has(flag::INTEGRATED) as u32;
         r.legal[m.legal as usize] += 1;
         r.housing[m.housing as usize] += 1;
         let emp = match (m.has_remote_job(), m.has_local_job()) {
@@ -179,6 +195,8 @@ pub enum Each {
     Of(&'static [&'static str]),
     /// `name` is a prefix: one column per onward destination of the scenario.
     Destination,
+    /// `name` is a prefix: one column per city of the scenario.
+    City,
 }
 
 /// How a value is computed from the day's record (`usize`: the index in the family).
@@ -343,6 +361,34 @@ pub const DAILY: &[Column] = &[
         unit: CUMULATIVE,
         meaning: "onward moves by destination (sum to `moved_on`)",
         get: Get::Persons(|r, i| r.moved_to[i]),
+    },
+    Column {
+        name: "present_in_",
+        each: Each::City,
+        unit: STOCK,
+        meaning: "present by city (sum to `present`)",
+        get: Get::Persons(|r, i| r.present_in[i]),
+    },
+    Column {
+        name: "integrated_in_",
+        each: Each::City,
+        unit: STOCK,
+        meaning: "integrated by city (sum to `integrated`)",
+        get: Get::Persons(|r, i| r.integrated_in[i]),
+    },
+    Column {
+        name: "arrived_in_",
+        each: Each::City,
+        unit: CUMULATIVE,
+        meaning: "first arrivals by city (sum to `arrived`)",
+        get: Get::Persons(|r, i| r.arrived_in[i]),
+    },
+    Column {
+        name: "gone_from_",
+        each: Each::City,
+        unit: CUMULATIVE,
+        meaning: "migrants gone (moved on or returned and not come back) by the city they left (sum to `moved_on + returned`; `arrived_in = present_in + gone_from`)",
+        get: Get::Persons(|r, i| r.gone_from[i]),
     },
     TIES,
     HELP,

@@ -50,6 +50,10 @@ pub trait ParamReader: Sized {
 /// (`observe::DayRecord`) is plain data that is copied, not allocated, every day.
 pub const MAX_DESTINATIONS: usize = 32;
 
+/// The most cities a scenario may name, for the same reason (the daily record counts
+/// migrants by city).
+pub const MAX_CITIES: usize = 16;
+
 pub const PROFESSIONS: [&str; 5] = ["it", "engineering", "medical", "other_skilled", "unskilled"];
 pub const RVP_ROUTES: [&str; 4] = ["employment", "own_company", "family_study", "intermediary"];
 pub const MIR_MODES: [&str; 3] = ["open", "limited", "blocked"];

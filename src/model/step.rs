@@ -173,6 +173,7 @@ impl<'s> Sim<'s> {
             m.status = Status::Present;
             m.legal_until = t.saturating_add(sc.legal.visa_free_days as u16);
             self.record.arrived += 1;
+            self.record.arrived_in[m.city as usize] += 1;
             let transit = self.agents[id as usize].has(flag::TRANSIT);
             if sc.online.enabled
                 && !transit

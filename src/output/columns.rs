@@ -6,23 +6,52 @@ pub use crate::model::observe::{
     Column, DAILY, EMPLOYMENT, Each, Get, HELP, HOUSING, LEFT, LEGAL, TIES,
 };
 
-/// The names entry `c` gives in `daily.csv`, for a scenario with these destinations.
-pub fn names(c: &Column, destinations: &[&str]) -> Vec<String> {
+/// The categories a scenario names itself: its onward destinations and its cities, in
+/// the scenario's order (the order of the record's arrays).
+#[derive(Debug, Default)]
+pub struct ScenarioNames<'a> {
+    pub destinations: Vec<&'a str>,
+    pub cities: Vec<&'a str>,
+}
+
+impl ScenarioNames<'_> {
+    pub fn of(sc: &crate::model::params::Scenario) -> ScenarioNames<'_> {
+        ScenarioNames {
+            destinations: sc.destinations.iter().map(|d| d.name.as_str()).collect(),
+            cities: sc.cities.iter().map(|c| c.name.as_str()).collect(),
+        }
+    }
+
+    /// The categories of a family that the scenario names (empty for the others).
+    pub fn of_family(&self, each: Each) -> &[&str] {
+        match each {
+            Each::Destination => &self.destinations,
+            Each::City => &self.cities,
+            Each::One | Each::Of(_) => &[],
+        }
+    }
+}
+
+/// The names entry `c` gives in `daily.csv`, for a scenario with these names.
+pub fn names(c: &Column, scenario: &ScenarioNames) -> Vec<String> {
     match c.each {
         Each::One => vec![c.name.to_string()],
         Each::Of(names) => names.iter().map(|n| format!("{}{n}", c.name)).collect(),
-        Each::Destination => destinations
+        Each::Destination | Each::City => scenario
+            .of_family(c.each)
             .iter()
             .map(|n| format!("{}{n}", c.name))
             .collect(),
     }
 }
 
-/// How entry `c` is named in documentation: each column, or `prefix<destination>`.
+/// How entry `c` is named in documentation: each column, `prefix<destination>` or
+/// `prefix<city>`.
 pub fn documented_names(c: &Column) -> Vec<String> {
     match c.each {
         Each::Destination => vec![format!("{}<destination>", c.name)],
-        _ => names(c, &[]),
+        Each::City => vec![format!("{}<city>", c.name)],
+        _ => names(c, &ScenarioNames::default()),
     }
 }
 
@@ -101,7 +130,7 @@ pub fn is_daily_column(name: &str) -> bool {
         Each::Of(names) => name
             .strip_prefix(c.name)
             .is_some_and(|n| names.contains(&n)),
-        Each::Destination => name.len() > c.name.len() && name.starts_with(c.name),
+        Each::Destination | Each::City => name.len() > c.name.len() && name.starts_with(c.name),
     })
 }
 

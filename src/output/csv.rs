@@ -16,10 +16,10 @@ use crate::stats::Summary;
 /// (`columns::DAILY`), counts in persons.
 pub fn daily(sc: &Scenario, runs: &[RunResult]) -> String {
     let k = u64::from(sc.arrivals.persons_per_agent);
-    let destinations: Vec<&str> = sc.destinations.iter().map(|d| d.name.as_str()).collect();
+    let named = columns::ScenarioNames::of(sc);
     let header: Vec<String> = DAILY
         .iter()
-        .flat_map(|c| columns::names(c, &destinations))
+        .flat_map(|c| columns::names(c, &named))
         .collect();
     let mut out = header.join(",");
     out.push('\n');
@@ -30,7 +30,7 @@ pub fn daily(sc: &Scenario, runs: &[RunResult]) -> String {
                 let n = match c.each {
                     Each::One => 1,
                     Each::Of(names) => names.len(),
-                    Each::Destination => destinations.len(),
+                    Each::Destination | Each::City => named.of_family(c.each).len(),
                 };
                 for i in 0..n {
                     if !first {

@@ -42,7 +42,7 @@ fn daily_field(name: &str) -> Option<Field> {
                 let cat = name.strip_prefix(c.name).filter(|n| names.contains(n));
                 (cat, cat.is_some())
             }
-            Each::Destination => {
+            Each::Destination | Each::City => {
                 let cat = name.strip_prefix(c.name).filter(|n| !n.is_empty());
                 (cat, cat.is_some())
             }

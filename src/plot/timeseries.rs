@@ -198,7 +198,7 @@ pub fn departures(daily: &Daily) -> Result<TimePanel, PlotError> {
 /// The social-capital columns (mean ties per migrant present, by kind).
 /// The tie columns this run wrote (runs of earlier versions lack `ties_abroad`).
 pub fn tie_columns(daily: &Daily) -> Vec<String> {
-    let mut names = columns::names(&columns::TIES, &[]);
+    let mut names = columns::names(&columns::TIES, &Default::default());
     names.retain(|c| daily.has(c));
     names
 }

@@ -290,8 +290,9 @@ fn cities(r: &Reader<'_>) -> Vec<City> {
             format!("the cities' `arrival_share` values must sum to 1, they sum to {total}"),
         );
     }
-    if out.len() > 250 {
-        r.problems.push(r.loc, "at most 250 cities");
+    if out.len() > super::MAX_CITIES {
+        r.problems
+            .push(r.loc, format!("at most {} cities", super::MAX_CITIES));
     }
     out
 }
