@@ -51,6 +51,7 @@ fn every_row_conserves_people_and_its_breakdowns_sum_to_present() {
                 row.present,
                 "present by city, day {d}"
             );
+            assert_eq!(sum(&row.channel), row.present, "by ruble channel, day {d}");
             assert_eq!(
                 sum(&row.integrated_in),
                 row.integrated,
@@ -484,4 +485,43 @@ fn without_the_overstay_option_nobody_overstays_or_is_deported() {
         }
         assert!(r.days.last().unwrap().stays_ended > 0, "stays still end");
     }
+}
+
+/// The `channel_` columns follow the MIR stages (MODEL.md §7.3, §4.11): without Kazakh cards
+/// and crypto, those with rubles depend on MIR while it is open and are cut off while it is
+/// blocked; with cards, the card carries them through the block.
+#[test]
+fn the_ruble_channel_columns_follow_the_mir_stages() {
+    let only_mir = ["money.kz_card_enabled=false", "money.crypto_enabled=false"];
+    let (sc, cut) = runs("baseline.toml", &only_mir, 1);
+    let [mir, kz_card, crypto, blocked, _none] = [0, 1, 2, 3, 4];
+    let block = &cut[0].days[day(&sc, "2022-11-15")]; // blocked 2022-09-21..12-09
+    let limited = &cut[0].days[day(&sc, "2023-06-15")]; // limited from 2022-12-09
+    assert_eq!(
+        block.channel[mir] + block.channel[kz_card] + block.channel[crypto],
+        0
+    );
+    assert!(
+        block.channel[blocked] * 2 > block.present,
+        "{:?}",
+        block.channel
+    );
+    assert!(
+        limited.channel[mir] * 2 > limited.present,
+        "{:?}",
+        limited.channel
+    );
+    assert_eq!(
+        limited.channel[blocked], 0,
+        "MIR is open (limited) for everyone"
+    );
+
+    let (sc, base) = runs("baseline.toml", &[], 1);
+    let block = &base[0].days[day(&sc, "2022-11-15")];
+    assert_eq!(block.channel[mir], 0);
+    assert!(
+        block.channel[kz_card] > block.channel[blocked],
+        "{:?}",
+        block.channel
+    );
 }

@@ -48,6 +48,21 @@ impl MoneyParams {
     }
 }
 
+/// Where a migrant's rubles turn into tenge (`channel_<name>` columns of `daily.csv`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RubleChannel {
+    Mir,
+    KzCard,
+    Crypto,
+    Blocked,
+    None,
+}
+
+impl RubleChannel {
+    pub const COUNT: usize = 5;
+    pub const NAMES: [&'static str; 5] = ["mir", "kz_card", "crypto", "blocked", "none"];
+}
+
 impl Sim<'_> {
     /// Income, transfers through the open channels, costs. Returns today's cost in KZT.
     pub(super) fn money(&mut self, m: &mut Migrant, today: &Today) -> f32 {
@@ -72,7 +87,7 @@ impl Sim<'_> {
         };
         if m.kzt < sc.money.topup_threshold as f32 * target && m.rub > 0.0 {
             let mut want_kzt = target - m.kzt;
-            for (cap_rub, fee) in self.channels(m, today) {
+            for (_, cap_rub, fee) in self.channels(m, today) {
                 if want_kzt <= 0.0 || m.rub <= 0.0 {
                     break;
                 }
@@ -87,7 +102,7 @@ impl Sim<'_> {
         }
         let reachable_rub: f32 = self
             .channels(m, today)
-            .map(|(cap, _)| cap * sc.money.runway_days as f32)
+            .map(|(_, cap, _)| cap * sc.money.runway_days as f32)
             .sum::<f32>()
             .min(m.rub.max(0.0));
         let reachable = m.kzt + reachable_rub * today.fx;
@@ -95,15 +110,17 @@ impl Sim<'_> {
         cost
     }
 
-    /// Open channels from rubles to tenge for this migrant: (RUB per day, fee), cheapest first.
+    /// Open channels from rubles to tenge for this migrant: (channel, RUB per day, fee), in
+    /// the order they are tried (cheapest first with the baseline fees).
     pub(super) fn channels(
         &self,
         m: &Migrant,
         today: &Today,
-    ) -> impl Iterator<Item = (f32, f32)> + use<> {
+    ) -> impl Iterator<Item = (RubleChannel, f32, f32)> + use<> {
         let mo = &self.sc.money;
-        let mir = (today.mir_rub_day, mo.mir_fee as f32);
+        let mir = (RubleChannel::Mir, today.mir_rub_day, mo.mir_fee as f32);
         let card = (
+            RubleChannel::KzCard,
             if mo.kz_card_enabled && m.has(flag::BANK_CARD) {
                 f32::INFINITY
             } else {
@@ -112,6 +129,7 @@ impl Sim<'_> {
             mo.kz_card_fee as f32,
         );
         let crypto = (
+            RubleChannel::Crypto,
             if mo.crypto_enabled && m.has(flag::CRYPTO) {
                 f32::INFINITY
             } else {
@@ -119,7 +137,23 @@ impl Sim<'_> {
             },
             mo.crypto_fee as f32,
         );
-        [mir, card, crypto].into_iter().filter(|c| c.0 > 0.0)
+        [mir, card, crypto].into_iter().filter(|c| c.1 > 0.0)
+    }
+
+    /// What the migrant's rubles depend on today (observed, §4.11): the first open channel,
+    /// `Blocked` if it has rubles (savings, a ruble salary or transfers from home) and no
+    /// channel is open, `None` if it has no rubles to move.
+    pub(super) fn ruble_channel(&self, m: &Migrant, today: &Today) -> RubleChannel {
+        let mo = &self.sc.money;
+        let transfers = mo.family_transfers_enabled
+            && self.sc.social.transnational_support_enabled
+            && m.family_rub_day > 0.0;
+        if !mo.enabled || (m.rub <= 0.0 && m.remote_rub_day <= 0.0 && !transfers) {
+            return RubleChannel::None;
+        }
+        self.channels(m, today)
+            .next()
+            .map_or(RubleChannel::Blocked, |c| c.0)
     }
 
     pub(super) fn daily_cost(&self, m: &Migrant) -> f32 {
@@ -160,7 +194,7 @@ impl Sim<'_> {
         m.kzt -= kzt;
         if m.kzt < 0.0 {
             // Cover the gap from rubles through whatever channel is open.
-            for (cap, fee) in self.channels(m, today) {
+            for (_, cap, fee) in self.channels(m, today) {
                 let rub = (-m.kzt / (today.fx * (1.0 - fee)))
                     .min(m.rub)
                     .min(cap * self.sc.money.gap_cover_days as f32);

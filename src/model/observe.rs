@@ -7,6 +7,7 @@
 
 use super::agents::{Help, Housing, Legal, Migrant, Reason, flag, online};
 use super::integration::Component;
+use super::money::RubleChannel;
 use super::params::RVP_ROUTES;
 use super::ties::{TieCounts, TieKind};
 
@@ -70,6 +71,8 @@ pub struct DayRecord {
     pub integrated_in: [u32; MAX_CITIES],
     pub arrived_in: [u32; MAX_CITIES],
     pub gone_from: [u32; MAX_CITIES],
+    /// Present migrants by what their rubles depend on today (`RubleChannel`).
+    pub channel: [u32; RubleChannel::COUNT],
 }
 
 /// The most onward destinations a scenario may name (fixed, so a record is plain data that
@@ -123,6 +126,7 @@ impl DayRecord {
             integrated_in: [0; MAX_CITIES],
             arrived_in: [0; MAX_CITIES],
             gone_from: [0; MAX_CITIES],
+            channel: [0; RubleChannel::COUNT],
         }
     }
 
@@ -146,12 +150,15 @@ impl DayRecord {
         self.components = [0; Component::COUNT];
         self.present_in = [0; MAX_CITIES];
         self.integrated_in = [0; MAX_CITIES];
+        self.channel = [0; RubleChannel::COUNT];
     }
 
-    /// Counts one migrant present at the end of the day: `ties` are its tie counts by kind.
-    pub fn count(&mut self, m: &Migrant, ties: TieCounts, t: u16) {
+    /// Counts one migrant present at the end of the day: `ties` are its tie counts by kind,
+    /// `channel` what its rubles depend on.
+    pub fn count(&mut self, m: &Migrant, ties: TieCounts, channel: RubleChannel, t: u16) {
         let r = self;
         r.present += 1;
+        r.channel[channel as usize] += 1;
         r.integrated += m.has(flag::INTEGRATED) as u32;
         r.present_in[m.city as usize] += 1;
         r.integrated_in[m.city as usize] += m.has(flag::INTEGRATED) as u32;
@@ -362,6 +369,13 @@ pub const DAILY: &[Column] = &[
         meaning: "onward moves by destination (sum to `moved_on`)",
         get: Get::Persons(|r, i| r.moved_to[i]),
     },
+    family(
+        "channel_",
+        &RubleChannel::NAMES,
+        STOCK,
+        "those present by what their rubles depend on today: the first open channel from rubles to tenge (MIR card, Kazakh card, crypto; §7.3), `blocked` (rubles or ruble income but no channel open), `none` (no rubles to move) (sum to `present`)",
+        |r, i| r.channel[i],
+    ),
     Column {
         name: "present_in_",
         each: Each::City,

@@ -237,7 +237,8 @@ impl<'s> Sim<'s> {
                 let dest = self.pick_destination(f32::INFINITY, true);
                 self.depart(&mut m, id, Status::MovedOn, Reason::Transit, dest, today.t);
             } else {
-                self.record.count(&m, [0; TieKind::COUNT], today.t);
+                let channel = self.ruble_channel(&m, today);
+                self.record.count(&m, [0; TieKind::COUNT], channel, today.t);
             }
             self.agents[id as usize] = m;
             return;
@@ -260,7 +261,8 @@ impl<'s> Sim<'s> {
             self.depart(&mut m, id, status, reason, dest, today.t);
         } else {
             self.integration(&mut m, tie_counts);
-            self.record.count(&m, tie_counts, today.t);
+            let channel = self.ruble_channel(&m, today);
+            self.record.count(&m, tie_counts, channel, today.t);
         }
         self.agents[id as usize] = m;
     }
