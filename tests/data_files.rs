@@ -85,7 +85,7 @@ fn a_run_manifest_hashes_its_inputs_and_the_hashes_follow_the_files() {
     // Every result file with every column is in the data dictionary.
     assert_eq!(common::check_datapackage(&out), 6);
     check_common(&first);
-    assert_eq!(first["threads"].as_u64().unwrap() >= 1, true);
+    assert!(first["threads"].as_u64().unwrap() >= 1);
     let file_hash = sha256_of(&first, "mine.toml");
     let builtin = sha256_of(&first, "(built in)");
     let resolved = first["scenario_sha256"].as_str().unwrap().to_string();

@@ -153,6 +153,8 @@ pub fn morris_indices(
     let r = y.len() / (k + 1);
     // ee[j][t]: the elementary effect of factor j in trajectory t.
     let mut ee = vec![vec![f64::NAN; r]; k];
+    // t numbers the trajectory in `x` and `y` as well as in `ee`: an index, not an iterator.
+    #[allow(clippy::needless_range_loop)]
     for t in 0..r {
         for s in 0..k {
             let (p, q) = (t * (k + 1) + s, t * (k + 1) + s + 1);

@@ -792,7 +792,7 @@ fn read_levels(path: &str, node: &Node, p: &Problems) -> Option<Levels> {
                 Value::Float(x) if kind != NumKind::Date => x,
                 _ => f64::NAN,
             };
-            if !(x > 0.0) || (kind == NumKind::Int && x.fract() != 0.0) {
+            if x.is_nan() || x <= 0.0 || (kind == NumKind::Int && x.fract() != 0.0) {
                 let what = match kind {
                     NumKind::Date => "a whole number of days > 0",
                     NumKind::Int => "a whole number > 0",
