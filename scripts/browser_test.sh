@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Opens `relocant report` pages in a real browser: installs Debian's Chromium if missing
-# (as root; about 30 s) and websocket-client into target/browser-venv, builds
+# (as root) and websocket-client into target/browser-venv, builds
 # target/release/relocant if missing, makes a small run, a comparison and an experiment in
 # a temporary directory, writes their reports, and checks each in headless Chromium over
 # the DevTools protocol (scripts/browser_check.py): no console error, the embedded font
@@ -36,12 +36,7 @@ if ! "$venv/bin/python" -c 'import websocket' >/dev/null 2>&1; then
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check websocket-client
 fi
 
-binary=${CARGO_TARGET_DIR:-$repo/target}/release/relocant
-if [ ! -x "$binary" ]; then
-    say "building $binary"
-    cargo build --release
-    [ -x "$binary" ] || fail "cargo build --release made no $binary"
-fi
+. "$repo/scripts/binary.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

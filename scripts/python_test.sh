@@ -30,12 +30,7 @@ say "installing ./python[test]"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$repo/python[test]"
 
 # Where cargo puts the binary (CARGO_TARGET_DIR, if set, else target/).
-binary=${CARGO_TARGET_DIR:-$repo/target}/release/relocant
-if [ ! -x "$binary" ]; then
-    say "building $binary"
-    cargo build --release
-    [ -x "$binary" ] || { say "FAILED: cargo build --release made no $binary"; exit 1; }
-fi
+. "$repo/scripts/binary.sh"
 
 say "running pytest (RELOCANT_BIN=$binary)"
 # -p no:cacheprovider: no .pytest_cache written into the source tree.

@@ -33,12 +33,7 @@ if ! r_ready; then
     r_ready || fail "R packages still missing after apt-get install"
 fi
 
-binary=${CARGO_TARGET_DIR:-$repo/target}/release/relocant
-if [ ! -x "$binary" ]; then
-    say "building $binary"
-    cargo build --release
-    [ -x "$binary" ] || fail "cargo build --release made no $binary"
-fi
+. "$repo/scripts/binary.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

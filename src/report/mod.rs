@@ -189,7 +189,8 @@ fn run(page: &mut Page, dir: &Path, scratch: &Scratch) -> Result<(), ReportError
     }
     page.section("figures", "Figures");
     let drawn = scratch.draw("run", |out, o| plot::plot_run(dir, out, o))?;
-    figures(page, &drawn)
+    figures(page, &drawn);
+    Ok(())
 }
 
 fn comparison(page: &mut Page, dirs: &[PathBuf], scratch: &Scratch) -> Result<(), ReportError> {
@@ -202,7 +203,8 @@ fn comparison(page: &mut Page, dirs: &[PathBuf], scratch: &Scratch) -> Result<()
     page.table(&Table { headings, rows });
     page.section("figures", "Figures");
     let drawn = scratch.draw("comparison", |out, o| plot::plot_comparison(dirs, out, o))?;
-    figures(page, &drawn)
+    figures(page, &drawn);
+    Ok(())
 }
 
 fn sweep(page: &mut Page, dir: &Path, scratch: &Scratch) -> Result<(), ReportError> {
@@ -244,7 +246,8 @@ fn sweep(page: &mut Page, dir: &Path, scratch: &Scratch) -> Result<(), ReportErr
             false,
         );
     }
-    figures(page, &drawn)
+    figures(page, &drawn);
+    Ok(())
 }
 
 fn validation(page: &mut Page, dir: &Path) -> Result<(), ReportError> {
@@ -290,7 +293,7 @@ fn experiment(page: &mut Page, dir: &Path, scratch: &Scratch) -> Result<(), Repo
     page.csv_table("effects.csv", &effects, 500);
     page.section("figures", "Figures");
     let drawn = scratch.draw("experiment", |out, o| plot::plot_effects(dir, out, o))?;
-    figures(page, &drawn)?;
+    figures(page, &drawn);
     let arms = dir.join("arms");
     if let Ok(entries) = std::fs::read_dir(&arms) {
         let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
@@ -315,11 +318,10 @@ fn experiment(page: &mut Page, dir: &Path, scratch: &Scratch) -> Result<(), Repo
 // Shared parts
 
 /// Figures drawn into a scratch folder, each inlined with its caption.
-fn figures(page: &mut Page, svgs: &[(String, String)]) -> Result<(), ReportError> {
+fn figures(page: &mut Page, svgs: &[(String, String)]) {
     for (stem, svg) in svgs {
         page.figure(svg, &caption(stem));
     }
-    Ok(())
 }
 
 /// What a figure shows, by its file name.
