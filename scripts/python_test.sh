@@ -29,7 +29,7 @@ fi
 say "installing ./python[test]"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$repo/python[test]"
 
-# Where cargo puts the binary (CARGO_TARGET_DIR, if set, else target/).
+# The binary (under CARGO_TARGET_DIR, if set, else target/), built if missing.
 . "$repo/scripts/binary.sh"
 
 say "running pytest (RELOCANT_BIN=$binary)"
