@@ -494,15 +494,16 @@ fn without_the_overstay_option_nobody_overstays_or_is_deported() {
 fn the_ruble_channel_columns_follow_the_mir_stages() {
     let only_mir = ["money.kz_card_enabled=false", "money.crypto_enabled=false"];
     let (sc, cut) = runs("baseline.toml", &only_mir, 1);
-    let [mir, kz_card, crypto, blocked, _none] = [0, 1, 2, 3, 4];
+    let [mir, kz_card, crypto, cash, blocked, _none] = [0, 1, 2, 3, 4, 5];
     let block = &cut[0].days[day(&sc, "2022-11-15")]; // blocked 2022-09-21..12-09
     let limited = &cut[0].days[day(&sc, "2023-06-15")]; // limited from 2022-12-09
     assert_eq!(
         block.channel[mir] + block.channel[kz_card] + block.channel[crypto],
         0
     );
+    // Before the border-run ban a migrant cut off from its rubles can still fetch cash.
     assert!(
-        block.channel[blocked] * 2 > block.present,
+        block.channel[cash] * 2 > block.present && block.channel[blocked] == 0,
         "{:?}",
         block.channel
     );
@@ -512,16 +513,45 @@ fn the_ruble_channel_columns_follow_the_mir_stages() {
         limited.channel
     );
     assert_eq!(
-        limited.channel[blocked], 0,
+        limited.channel[blocked] + limited.channel[cash],
+        0,
         "MIR is open (limited) for everyone"
+    );
+
+    // MIR never reopens: after the ban nothing is open, and nobody can fetch cash.
+    let (sc, full) = runs("mir_full_block.toml", &only_mir, 1);
+    let later = &full[0].days[day(&sc, "2023-06-15")];
+    assert!(
+        later.channel[blocked] * 2 > later.present && later.channel[cash] == 0,
+        "{:?}",
+        later.channel
     );
 
     let (sc, base) = runs("baseline.toml", &[], 1);
     let block = &base[0].days[day(&sc, "2022-11-15")];
     assert_eq!(block.channel[mir], 0);
     assert!(
-        block.channel[kz_card] > block.channel[blocked],
+        block.channel[kz_card] > block.channel[blocked] + block.channel[cash],
         "{:?}",
         block.channel
+    );
+}
+
+#[test]
+fn cash_carried_across_the_border_eases_the_2022_mir_block() {
+    // Only MIR is open day to day; cash comes on arrival and on border runs, or not at all.
+    let only_mir = ["money.kz_card_enabled=false", "money.crypto_enabled=false"];
+    let mut no_cash = only_mir.to_vec();
+    no_cash.push("money.cash_enabled=false");
+    let (sc, with) = runs("baseline.toml", &only_mir, 4);
+    let (_, without) = runs("baseline.toml", &no_cash, 4);
+    let money_by = |runs: &[RunResult]| -> u32 {
+        let d = day(&sc, "2022-12-09");
+        runs.iter().map(|r| r.days[d].left_for(Reason::Money)).sum()
+    };
+    let (w, wo) = (money_by(&with), money_by(&without));
+    assert!(
+        wo > w + w / 10,
+        "money departures during the block: {wo} without cash, {w} with"
     );
 }

@@ -117,7 +117,9 @@ pub mod flag {
     pub const INTEGRATED: u16 = 1 << 11;
     /// Caught overstaying and fined once: the next catch deports (a repeated offence).
     pub const FINED: u16 = 1 << 12;
-    pub const RVP_FRAUD_HIT: u16 = 1 << 13;
+    /// The pending RVP application is bound to be refused: a fraudulent package from an
+    /// intermediary, or documents built on wrong advice from a chat (§7.2.6).
+    pub const BAD_PACKAGE: u16 = 1 << 13;
     pub const ENGLISH: u16 = 1 << 14;
 }
 

@@ -248,7 +248,11 @@ impl Sim<'_> {
                 return None;
             }
             let o = &self.agents[t.other as usize];
-            (self.can_host(o, city) && u32::from(o.guests) < max_guests).then_some(t.other)
+            // A tie short of money takes in nobody: a guest costs its host
+            // (`social.guest_cost_kzt_day`, §7.6.2).
+            let can_afford = o.strain <= self.sc.social.host_max_strain as f32;
+            (self.can_host(o, city) && u32::from(o.guests) < max_guests && can_afford)
+                .then_some(t.other)
         })
     }
 
@@ -486,7 +490,7 @@ mod tests {
 #[cfg(test)]
 mod stay_tests {
     use super::super::agents::Housing;
-    use super::super::testkit::{days, migrant, scenario, share, today, with, world};
+    use super::super::testkit::{days, link, migrant, scenario, share, today, with, world};
 
     #[test]
     fn rent_free_stays_end_at_their_daily_rates() {
@@ -513,5 +517,34 @@ mod stay_tests {
         let host = stay_ends(Housing::LocalHost);
         assert!((friends - 0.2).abs() < 0.03, "friends {friends}");
         assert!((host - 0.05).abs() < 0.02, "host {host}");
+    }
+
+    #[test]
+    fn a_guest_costs_its_host_and_a_tie_short_of_money_takes_in_nobody() {
+        let sc = scenario(&["ties.bed_prob_per_day=1", "social.generalized_share=0"]);
+        // The cost: each guest adds `social.guest_cost_kzt_day` to the host's day.
+        let mut host = migrant();
+        let sim = world(&sc, vec![host], 4);
+        let alone = sim.daily_cost(&host);
+        host.guests = 2;
+        let with_guests = sim.daily_cost(&host);
+        let per_guest = sc.social.guest_cost_kzt_day as f32;
+        assert!((with_guests - alone - 2.0 * per_guest).abs() < 1e-3);
+
+        // The refusal: a host under more money strain than `social.host_max_strain`.
+        let search = |host_strain: f32| {
+            let mut guest = migrant();
+            guest.housing = Housing::Hotel;
+            let mut host = migrant();
+            host.strain = host_strain;
+            let mut sim = world(&sc, vec![guest, host], 4);
+            link(&mut sim, 0, 1, 0);
+            let day = today(&mut sim, days::EARLY);
+            with(&mut sim, 0, |s, m| s.search_housing(m, 0, &day));
+            sim.agents[0].housing
+        };
+        let max = sc.social.host_max_strain as f32;
+        assert_eq!(search(max), Housing::Friends);
+        assert_ne!(search(max + 0.01), Housing::Friends, "a strained tie says no");
     }
 }

@@ -19,6 +19,9 @@ pub struct LabourParams {
     pub local_job_prob_per_day: f64,
     pub profession_demand: [f64; 5],
     pub profession_wage: [f64; 5],
+    /// Weights of a city's positions by profession (normalised to shares) when
+    /// `finite_jobs` is on.
+    pub profession_jobs: [f64; 5],
     pub kazakh_bonus: f64,
     pub local_loss_prob_per_day: f64,
     pub referrals_enabled: bool,
@@ -49,6 +52,7 @@ impl LabourParams {
             local_job_prob_per_day: r.prob("local_job_prob_per_day"),
             profession_demand: r.per_name("profession_demand", PROFESSIONS),
             profession_wage: r.per_name("profession_wage", PROFESSIONS),
+            profession_jobs: r.per_name("profession_jobs", PROFESSIONS),
             kazakh_bonus: r.nonneg("kazakh_bonus"),
             local_loss_prob_per_day: r.prob("local_loss_prob_per_day"),
             referrals_enabled: r.boolean("referrals_enabled"),
@@ -104,7 +108,7 @@ impl Sim<'_> {
             lb.referral_prob_per_tie as f32
                 * f32::from(self.ties.counts(MigrantId(id))[TieKind::Local as usize])
                 * intensity
-                * self.world.cities[m.city as usize].vacancy()
+                * self.world.cities[m.city as usize].vacancy(m.profession)
         } else {
             0.0
         };
@@ -115,7 +119,8 @@ impl Sim<'_> {
     }
 
     /// Daily chance of finding a local job by formal search: demand for the profession in
-    /// the city, language, and the share of the city's positions still open.
+    /// the city, language, and the share of the city's positions for the profession still
+    /// open.
     pub(super) fn formal_job_rate(&self, m: &Migrant) -> f32 {
         let lb = &self.sc.labour;
         let city = &self.sc.cities[m.city as usize];
@@ -129,7 +134,7 @@ impl Sim<'_> {
             * lb.profession_demand[m.profession as usize] as f32
             * city.labour_demand as f32
             * lang
-            * self.world.cities[m.city as usize].vacancy()
+            * self.world.cities[m.city as usize].vacancy(m.profession)
     }
 
     /// A migrant with a local job passes an opening to a co-migrant tie in the same city who
@@ -159,7 +164,7 @@ impl Sim<'_> {
         {
             // The referred migrant takes it as eagerly as they search, if the opening is
             // still there (a full city has few).
-            let vacancy = self.world.cities[m.city as usize].vacancy();
+            let vacancy = self.world.cities[m.city as usize].vacancy(m.profession);
             if self.chance(search_intensity(&o, &self.sc.labour) * vacancy) {
                 self.take_local_job(&mut o, other, true, t);
                 self.agents[other as usize] = o;
@@ -178,7 +183,7 @@ impl Sim<'_> {
         let spread = lb.wage_spread as f32;
         m.local_kzt_day = wage / 30.0 * ((1.0 - spread) + 2.0 * spread * self.rng.random::<f32>());
         m.set(flag::JOB_VIA_TIE, via_tie);
-        self.world.cities[m.city as usize].jobs_filled += 1;
+        self.world.cities[m.city as usize].jobs_filled[m.profession as usize] += 1;
         self.record.help[Help::Job as usize] += via_tie as u32;
         if self.sc.ties.enabled {
             // A colleague: a local tie.
@@ -196,8 +201,8 @@ impl Sim<'_> {
     /// The migrant's local job ends (lost, or the migrant leaves): the position opens again.
     pub(super) fn leave_local_job(&mut self, m: &mut Migrant) {
         if m.has_local_job() {
-            let c = &mut self.world.cities[m.city as usize];
-            c.jobs_filled = c.jobs_filled.saturating_sub(1);
+            let filled = &mut self.world.cities[m.city as usize].jobs_filled[m.profession as usize];
+            *filled = filled.saturating_sub(1);
         }
         m.local_kzt_day = 0.0;
         m.set(flag::JOB_VIA_TIE, false);
@@ -334,8 +339,8 @@ mod tests {
             "labour.remote_loss_prob_per_day=0",
         ]);
         let mut sim = world(&sc, vec![migrant(), migrant()], 5);
-        // Room for one agent in city 0.
-        sim.world.cities[0].jobs_capacity = 1.0;
+        // Room for one agent of the migrants' profession in city 0.
+        sim.world.cities[0].jobs_capacity[0] = 1.0;
         let day = today(&mut sim, days::EARLY);
         with(&mut sim, 0, |s, m| s.labour(m, 0, &day));
         with(&mut sim, 1, |s, m| s.labour(m, 1, &day));
@@ -344,16 +349,47 @@ mod tests {
             "the first finds the position"
         );
         assert!(!sim.agents[1].has_local_job(), "the city is full");
-        assert_eq!(sim.world.cities[0].jobs_filled, 1);
+        assert_eq!(sim.world.cities[0].jobs_filled[0], 1);
         // The holder loses it: the position opens for the other.
         with(&mut sim, 0, |s, m| s.leave_local_job(m));
-        assert_eq!(sim.world.cities[0].jobs_filled, 0);
+        assert_eq!(sim.world.cities[0].jobs_filled[0], 0);
         with(&mut sim, 1, |s, m| s.labour(m, 1, &day));
         assert!(sim.agents[1].has_local_job());
         // Without finite demand the same city is never full.
         let open = scenario(&["labour.finite_jobs=false"]);
         let sim = world(&open, vec![migrant()], 5);
-        assert_eq!(sim.world.cities[0].vacancy(), 1.0);
+        assert_eq!(sim.world.cities[0].vacancy(0), 1.0);
+    }
+
+    #[test]
+    fn positions_are_rationed_by_profession_a_full_profession_hires_nobody_while_others_do() {
+        let sc = scenario(&[
+            "labour.local_job_prob_per_day=1",
+            "labour.local_loss_prob_per_day=0",
+            "labour.remote_loss_prob_per_day=0",
+        ]);
+        let mut engineer = migrant();
+        engineer.profession = 1;
+        let mut sim = world(&sc, vec![migrant(), migrant(), engineer], 5);
+        // One IT position and one engineering position in city 0; the IT one is taken.
+        sim.world.cities[0].jobs_capacity = [1.0, 1.0, 0.0, 0.0, 0.0];
+        let day = today(&mut sim, days::EARLY);
+        with(&mut sim, 0, |s, m| s.labour(m, 0, &day));
+        with(&mut sim, 1, |s, m| s.labour(m, 1, &day));
+        with(&mut sim, 2, |s, m| s.labour(m, 2, &day));
+        assert!(sim.agents[0].has_local_job());
+        assert!(!sim.agents[1].has_local_job(), "no IT position is left");
+        assert!(sim.agents[2].has_local_job(), "the engineering position is open");
+        assert_eq!(sim.world.cities[0].jobs_filled, [1, 1, 0, 0, 0]);
+        // The baseline splits each city's positions by `labour.profession_jobs`.
+        let w = sc.labour.profession_jobs;
+        let fresh = world(&sc, vec![migrant()], 5);
+        let cap = fresh.world.cities[0].jobs_capacity;
+        let total: f32 = cap.iter().sum();
+        for p in 0..5 {
+            let want = (w[p] / w.iter().sum::<f64>()) as f32;
+            assert!((cap[p] / total - want).abs() < 1e-5, "{cap:?}");
+        }
     }
 
     #[test]
@@ -361,12 +397,12 @@ mod tests {
         let sc = scenario(&[]);
         let mut sim = world(&sc, vec![migrant()], 5);
         let c = &mut sim.world.cities[0];
-        (c.jobs_capacity, c.jobs_filled) = (4.0, 1);
-        assert_eq!(c.vacancy(), 0.75);
-        c.jobs_filled = 6;
-        assert_eq!(c.vacancy(), 0.0, "over-full (a smaller capacity) is full");
-        c.jobs_capacity = 0.0;
-        assert_eq!(c.vacancy(), 0.0);
+        (c.jobs_capacity[0], c.jobs_filled[0]) = (4.0, 1);
+        assert_eq!(c.vacancy(0), 0.75);
+        c.jobs_filled[0] = 6;
+        assert_eq!(c.vacancy(0), 0.0, "over-full (a smaller capacity) is full");
+        c.jobs_capacity[0] = 0.0;
+        assert_eq!(c.vacancy(0), 0.0);
     }
 
     #[test]

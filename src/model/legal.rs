@@ -144,6 +144,7 @@ impl Sim<'_> {
                         && self.wealth(m, today.fx) >= lg.border_run_cost_kzt as f32
                     {
                         self.spend(m, lg.border_run_cost_kzt as f32, today);
+                        self.bring_cash(m, today.fx);
                         m.legal_until = t.saturating_add(lg.visa_free_days as u16);
                     } else {
                         return self.forced_choice(m, id, today);
@@ -265,7 +266,8 @@ impl Sim<'_> {
     }
 
     /// A returnee enters again: present, on a new visa-free clock, in a hotel, without a
-    /// local job or its notification; money, IIN, card, memberships and ties to people
+    /// local job or its notification, with cash brought on the way in (§7.3); money, IIN,
+    /// card, memberships and ties to people
     /// outside the population are as it left them; days here still count from the first
     /// arrival (so the newcomer term does not return).
     fn reenter(&mut self, id: u32, t: u16) {
@@ -286,7 +288,7 @@ impl Sim<'_> {
             flag::INTEGRATED,
             flag::JOB_VIA_TIE,
             flag::HOUSED_VIA_TIE,
-            flag::RVP_FRAUD_HIT,
+            flag::BAD_PACKAGE,
             flag::FINED,
         ] {
             m.set(f, false);
@@ -298,6 +300,9 @@ impl Sim<'_> {
         self.record.returned -= 1;
         self.record.left[m.reason as usize] -= 1;
         self.record.gone_from[m.city as usize] -= 1;
+        let mut m = *m;
+        self.bring_cash(&mut m, self.world.kzt_per_rub as f32);
+        self.agents[id as usize] = m;
         self.active.push(id);
     }
 }
@@ -322,17 +327,25 @@ mod tests {
 
     #[test]
     fn a_border_run_renews_the_visa_free_stay_and_costs_its_price_while_allowed() {
-        let sc = scenario(&[]);
-        let mut m = migrant();
-        m.legal_until = days::EARLY;
-        let mut sim = world(&sc, vec![m], 1);
-        let day = today(&mut sim, days::EARLY);
-        let left = with(&mut sim, 0, |s, m| s.bureaucracy(m, 0, &day));
-        let m = sim.agents[0];
-        assert_eq!(left, None);
-        assert_eq!(m.legal, Legal::VisaFree);
-        assert_eq!(m.legal_until, days::EARLY + sc.legal.visa_free_days as u16);
-        assert_eq!(m.kzt, migrant().kzt - sc.legal.border_run_cost_kzt as f32);
+        let run = |cash: &str| {
+            let sc = scenario(&[cash]);
+            let mut m = migrant();
+            m.legal_until = days::EARLY;
+            let mut sim = world(&sc, vec![m], 1);
+            let day = today(&mut sim, days::EARLY);
+            let left = with(&mut sim, 0, |s, m| s.bureaucracy(m, 0, &day));
+            let m = sim.agents[0];
+            assert_eq!(left, None);
+            assert_eq!(m.legal, Legal::VisaFree);
+            assert_eq!(m.legal_until, days::EARLY + sc.legal.visa_free_days as u16);
+            (sc.legal.border_run_cost_kzt as f32, m)
+        };
+        let (cost, m) = run("money.cash_enabled=false");
+        assert_eq!(m.kzt, migrant().kzt - cost);
+        assert_eq!(m.rub, migrant().rub);
+        // The trip is also a chance to bring cash: rubles turn into tenge (§7.3).
+        let (_, m) = run("money.cash_enabled=true");
+        assert!(m.rub < migrant().rub && m.kzt > migrant().kzt - cost, "{m:?}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Money and channels (docs/MODEL.md §7.3): income, transfers from Russia through the open
-//! channels (MIR, a Kazakh card, crypto), daily costs, spending and money strain.
+//! channels (MIR, transfers to a Kazakh card, crypto, cash carried across the border),
+//! daily costs, spending and money strain.
 
 use super::agents::{Housing, Migrant, flag};
 use super::params::ParamReader;
@@ -18,6 +19,12 @@ pub struct MoneyParams {
     pub crypto_enabled: bool,
     pub crypto_fee: f64,
     pub family_transfers_enabled: bool,
+    /// Cash carried across the border (on arrival, a border run, a re-entry).
+    pub cash_enabled: bool,
+    /// The most rubles' worth of cash a migrant carries on one crossing. (RUB)
+    pub cash_cap_rub_trip: f64,
+    /// Share lost changing carried cash into tenge.
+    pub cash_fee: f64,
     /// Multiplies the money a migrant moves into tenge while a tighter MIR regime is announced.
     pub anticipation_multiplier: f64,
     /// Rubles are moved into tenge when the tenge in hand falls below this share of the target (runway, or the anticipation target). (share)
@@ -41,6 +48,9 @@ impl MoneyParams {
             crypto_enabled: r.boolean("crypto_enabled"),
             crypto_fee: r.prob("crypto_fee"),
             family_transfers_enabled: r.boolean("family_transfers_enabled"),
+            cash_enabled: r.boolean("cash_enabled"),
+            cash_cap_rub_trip: r.nonneg("cash_cap_rub_trip"),
+            cash_fee: r.prob("cash_fee"),
             anticipation_multiplier: r.num("anticipation_multiplier", 1.0, 100.0),
             topup_threshold: r.prob("topup_threshold"),
             gap_cover_days: r.num("gap_cover_days", 1.0, 365.0),
@@ -54,13 +64,33 @@ pub enum RubleChannel {
     Mir,
     KzCard,
     Crypto,
+    /// No channel open from day to day, but the migrant may still cross the border and
+    /// come back with cash (border runs allowed).
+    Cash,
     Blocked,
     None,
 }
 
 impl RubleChannel {
-    pub const COUNT: usize = 5;
-    pub const NAMES: [&'static str; 5] = ["mir", "kz_card", "crypto", "blocked", "none"];
+    pub const COUNT: usize = 6;
+    pub const NAMES: [&'static str; 6] = ["mir", "kz_card", "crypto", "cash", "blocked", "none"];
+}
+
+/// The day-to-day channels with today's terms, cheapest first (`Today::channels`):
+/// (channel, RUB per day, fee). Which of them a migrant may use is decided per migrant.
+pub(super) type ChannelTerms = [(RubleChannel, f32, f32); 3];
+
+/// Today's terms of the day-to-day channels, cheapest first (a stable order on ties: MIR,
+/// Kazakh card, crypto). Computed once a day.
+pub(super) fn channel_terms(sc: &super::params::Scenario, policy: &super::world::PolicyState) -> ChannelTerms {
+    let mo = &sc.money;
+    let mut terms = [
+        (RubleChannel::Mir, policy.mir.rub_per_day(), policy.mir.fee),
+        (RubleChannel::KzCard, policy.transfers.rub_per_day(), policy.transfers.fee),
+        (RubleChannel::Crypto, f32::INFINITY, mo.crypto_fee as f32),
+    ];
+    terms.sort_by(|a, b| a.2.total_cmp(&b.2));
+    terms
 }
 
 impl Sim<'_> {
@@ -80,7 +110,7 @@ impl Sim<'_> {
         let runway = sc.money.runway_days as f32 * cost.max(1.0);
         // Before an announced MIR block or limit takes effect, migrants move more rubles
         // into tenge while they still can (anticipation).
-        let target = if today.policy.mir_tightening_ahead {
+        let target = if today.policy.channel_tightening_ahead() {
             sc.money.anticipation_multiplier as f32 * runway
         } else {
             runway
@@ -111,33 +141,47 @@ impl Sim<'_> {
     }
 
     /// Open channels from rubles to tenge for this migrant: (channel, RUB per day, fee), in
-    /// the order they are tried (cheapest first with the baseline fees).
+    /// the order they are tried (cheapest first). MIR needs nothing (everyone is assumed to
+    /// hold a MIR card), transfers need a Kazakh card, crypto the CRYPTO flag.
     pub(super) fn channels(
         &self,
         m: &Migrant,
         today: &Today,
     ) -> impl Iterator<Item = (RubleChannel, f32, f32)> + use<> {
         let mo = &self.sc.money;
-        let mir = (RubleChannel::Mir, today.mir_rub_day, mo.mir_fee as f32);
-        let card = (
-            RubleChannel::KzCard,
-            if mo.kz_card_enabled && m.has(flag::BANK_CARD) {
-                f32::INFINITY
-            } else {
-                0.0
-            },
-            mo.kz_card_fee as f32,
-        );
-        let crypto = (
-            RubleChannel::Crypto,
-            if mo.crypto_enabled && m.has(flag::CRYPTO) {
-                f32::INFINITY
-            } else {
-                0.0
-            },
-            mo.crypto_fee as f32,
-        );
-        [mir, card, crypto].into_iter().filter(|c| c.1 > 0.0)
+        let usable = [
+            true,
+            mo.kz_card_enabled && m.has(flag::BANK_CARD),
+            mo.crypto_enabled && m.has(flag::CRYPTO),
+        ];
+        today.channels.into_iter().filter(move |c| {
+            let i = match c.0 {
+                RubleChannel::Mir => 0,
+                RubleChannel::KzCard => 1,
+                _ => 2,
+            };
+            usable[i] && c.1 > 0.0
+        })
+    }
+
+    /// Carrying cash across the border (arrival aside, which `population::draw` handles): on
+    /// a border run or a re-entry a migrant short of tenge brings rubles' worth of cash, up
+    /// to `money.cash_cap_rub_trip`, and changes it at `money.cash_fee` (§7.3).
+    pub(super) fn bring_cash(&self, m: &mut Migrant, fx: f32) {
+        let mo = &self.sc.money;
+        if !mo.enabled || !mo.cash_enabled || m.rub <= 0.0 {
+            return;
+        }
+        let target = mo.runway_days as f32 * self.daily_cost(m).max(1.0);
+        if m.kzt >= target {
+            return;
+        }
+        let fee = mo.cash_fee as f32;
+        let rub = ((target - m.kzt) / (fx * (1.0 - fee)))
+            .min(mo.cash_cap_rub_trip as f32)
+            .min(m.rub);
+        m.rub -= rub;
+        m.kzt += rub * fx * (1.0 - fee);
     }
 
     /// What the migrant's rubles depend on today (observed, §4.11): the first open channel,
@@ -151,9 +195,12 @@ impl Sim<'_> {
         if !mo.enabled || (m.rub <= 0.0 && m.remote_rub_day <= 0.0 && !transfers) {
             return RubleChannel::None;
         }
-        self.channels(m, today)
-            .next()
-            .map_or(RubleChannel::Blocked, |c| c.0)
+        let can_cross = mo.cash_enabled && today.policy.border_runs_allowed;
+        match self.channels(m, today).next() {
+            Some(c) => c.0,
+            None if can_cross => RubleChannel::Cash,
+            None => RubleChannel::Blocked,
+        }
     }
 
     pub(super) fn daily_cost(&self, m: &Migrant) -> f32 {
@@ -174,7 +221,9 @@ impl Sim<'_> {
                 Housing::Friends | Housing::Shelter | Housing::None => 0.0,
             }
         };
-        living + housing
+        // Guests taken in through ties eat at their host's expense (§7.6.2).
+        let guests = f32::from(m.guests) * sc.social.guest_cost_kzt_day as f32;
+        living + housing + guests
     }
 
     /// Money a migrant can reach now, in KZT (tenge plus rubles at today's rate); without
@@ -268,7 +317,8 @@ mod tests {
 
     #[test]
     fn with_mir_blocked_and_no_card_or_crypto_the_rubles_stay_out_of_reach() {
-        let sc = scenario(&[]);
+        // Transfers without a cap, so one top-up can fill the runway.
+        let sc = scenario(&["policy.transfers.cbr_limit.mode=open"]);
         let (c, runway) = cost_and_runway(&sc);
         let day_of = |flags: u16| {
             let mut m = migrant();
@@ -292,5 +342,62 @@ mod tests {
             assert!(m.rub < 1_000_000.0, "flags {open}: tenge topped up");
             assert!(m.kzt > runway * 0.99, "flags {open}: kzt {}", m.kzt);
         }
+    }
+
+    #[test]
+    fn a_transfer_stage_caps_and_prices_what_reaches_a_kazakh_card() {
+        // MIR is blocked early on; only the card is open, limited to 30 000 RUB a month
+        // (1 000 a day) at a 10% fee by the stage in force.
+        let sc = scenario(&[
+            "policy.transfers.cbr_limit.cap_rub_month=30000",
+            "policy.transfers.cbr_limit.fee=0.1",
+        ]);
+        let mut m = migrant();
+        (m.kzt, m.rub, m.flags) = (0.0, 1_000_000.0, flag::BANK_CARD);
+        let mut sim = world(&sc, vec![m], 1);
+        let day = today(&mut sim, days::EARLY);
+        let cost = with(&mut sim, 0, |s, m| s.money(m, &day));
+        let m = sim.agents[0];
+        assert!((m.rub - 999_000.0).abs() < 0.5, "one day's cap: {}", m.rub);
+        let got = 1_000.0 * day.fx * 0.9;
+        assert!((m.kzt - (got - cost)).abs() < 0.5, "kzt {}", m.kzt);
+        // Strain counts what the capped channel brings within a runway's days.
+        let runway = sc.money.runway_days as f32 * cost;
+        let reach = m.kzt + 1_000.0 * sc.money.runway_days as f32 * day.fx;
+        assert!((m.strain - (1.0 - reach / runway)).abs() < 1e-4, "strain {}", m.strain);
+
+        // A blocked transfer stage closes the card: nothing moves.
+        let sc = scenario(&["policy.transfers.cbr_limit.mode=blocked"]);
+        let mut sim = world(&sc, vec![m], 1);
+        let day = today(&mut sim, days::EARLY);
+        with(&mut sim, 0, |s, m| s.money(m, &day));
+        assert_eq!(sim.agents[0].rub, m.rub, "no channel open");
+    }
+
+    #[test]
+    fn cash_carried_across_the_border_tops_tenge_up_to_the_cap_at_its_fee() {
+        let sc = scenario(&["money.cash_cap_rub_trip=50000"]);
+        let (_, runway) = cost_and_runway(&sc);
+        let mut m = migrant();
+        (m.kzt, m.rub) = (0.0, 1_000_000.0);
+        let sim = world(&sc, vec![m], 1);
+        let fx = 7.0;
+        let mut carried = m;
+        sim.bring_cash(&mut carried, fx);
+        assert_eq!(carried.rub, 950_000.0, "the cap binds");
+        let fee = sc.money.cash_fee as f32;
+        assert!((carried.kzt - 50_000.0 * fx * (1.0 - fee)).abs() < 0.5);
+
+        // Enough for the runway: only what is missing is carried.
+        let mut rich = m;
+        rich.kzt = runway - 1_000.0;
+        sim.bring_cash(&mut rich, fx);
+        assert!((rich.kzt - runway).abs() < 0.5, "kzt {}", rich.kzt);
+
+        let off = scenario(&["money.cash_enabled=false"]);
+        let sim = world(&off, vec![m], 1);
+        let mut none = m;
+        sim.bring_cash(&mut none, fx);
+        assert_eq!((none.kzt, none.rub), (m.kzt, m.rub), "no cash channel");
     }
 }

@@ -52,6 +52,10 @@ pub struct DayRecord {
     /// VNZh grants by path (regular, skilled).
     pub rvp_granted: [u32; 4],
     pub rvp_refused: u32,
+    /// Bad packages among RVP applications (cumulative): an intermediary's fraud, and
+    /// documents built on a channel's wrong advice (each refused at the decision).
+    pub rvp_fraud: u32,
+    pub rvp_wrong_info: u32,
     pub rvp_renewed: u32,
     pub rvp_lapsed: u32,
     pub vnzh_granted: [u32; 2],
@@ -114,6 +118,8 @@ impl DayRecord {
             job_via_tie_150d: 0,
             rvp_granted: [0; 4],
             rvp_refused: 0,
+            rvp_fraud: 0,
+            rvp_wrong_info: 0,
             rvp_renewed: 0,
             rvp_lapsed: 0,
             vnzh_granted: [0; 2],
@@ -373,7 +379,7 @@ pub const DAILY: &[Column] = &[
         "channel_",
         &RubleChannel::NAMES,
         STOCK,
-        "those present by what their rubles depend on today: the first open channel from rubles to tenge (MIR card, Kazakh card, crypto; §7.3), `blocked` (rubles or ruble income but no channel open), `none` (no rubles to move) (sum to `present`)",
+        "those present by what their rubles depend on today: the cheapest open channel from rubles to tenge (MIR card, transfer to a Kazakh card, crypto; §7.3), `cash` (no channel open, but border runs allowed: cash fetched on a crossing), `blocked` (rubles or ruble income but neither), `none` (no rubles to move) (sum to `present`)",
         |r, i| r.channel[i],
     ),
     Column {
@@ -466,6 +472,18 @@ pub const DAILY: &[Column] = &[
         CUMULATIVE,
         "RVP applications refused at the decision (fraud included)",
         |r, _| r.rvp_refused,
+    ),
+    persons(
+        "rvp_fraud",
+        CUMULATIVE,
+        "RVP applications through an intermediary whose package was fraudulent (refused at the decision)",
+        |r, _| r.rvp_fraud,
+    ),
+    persons(
+        "rvp_wrong_info",
+        CUMULATIVE,
+        "RVP applications built on an information channel's wrong advice (refused at the decision)",
+        |r, _| r.rvp_wrong_info,
     ),
     persons(
         "rvp_renewed",

@@ -17,6 +17,9 @@ pub struct OnlineParams {
     pub community_meeting_multiplier: f64,
     /// Daily chance a member drifts away from the community chat. (1/day)
     pub community_leave_prob_per_day: f64,
+    /// Chance that what a channel says about an RVP application is wrong, so that an
+    /// application built on it alone is refused. (share)
+    pub wrong_info_prob: f64,
 }
 
 impl OnlineParams {
@@ -29,6 +32,7 @@ impl OnlineParams {
             community_invite_prob_per_day: r.prob("community_invite_prob_per_day"),
             community_meeting_multiplier: r.nonneg("community_meeting_multiplier"),
             community_leave_prob_per_day: r.prob("community_leave_prob_per_day"),
+            wrong_info_prob: r.prob("wrong_info_prob"),
         }
     }
 }

@@ -171,7 +171,10 @@ pub struct Panel {
 #[derive(Clone, Debug)]
 pub struct Policy {
     pub border_run_ban: Option<BorderRunBan>,
-    pub mir: Vec<MirStage>,
+    /// MIR cards (cash withdrawals in Kazakhstan), stage by stage.
+    pub mir: Vec<ChannelStage>,
+    /// Transfers from a Russian bank to a Kazakh card, stage by stage.
+    pub transfers: Vec<ChannelStage>,
     pub rvp: [RvpRoute; 4],
     pub rvp_fingerprinting: Option<(Date, u32)>,
     pub vnzh_skilled: Option<VnzhSkilled>,
@@ -190,15 +193,20 @@ pub struct BorderRunBan {
     pub date: Date,
 }
 
+/// A dated stage of a ruble channel (`policy.mir.<name>`, `policy.transfers.<name>`): from
+/// `date` until the next stage the channel is open, limited to a monthly cap, or blocked.
 #[derive(Clone, Debug)]
-pub struct MirStage {
+pub struct ChannelStage {
     pub name: String,
     /// When the stage becomes known (agents may act on it before `date`).
     pub announced: Date,
     pub date: Date,
-    /// Index into [`MIR_MODES`].
+    /// Index into [`MIR_MODES`] (the modes are the same for every channel).
     pub mode: usize,
     pub cap_rub_month: f64,
+    /// Share lost on an exchange through the channel; `None` keeps the channel's
+    /// `[money]` fee.
+    pub fee: Option<f64>,
     pub label: String,
 }
 

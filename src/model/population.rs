@@ -110,12 +110,18 @@ pub fn draw(sc: &Scenario, arrivals: &[u16], rng: &mut ChaCha8Rng) -> Vec<Migran
             let city = pick(rng, sc.cities.iter().map(|c| c.arrival_share)) as u8;
             let profession = pick(rng, pr.profession_shares.iter().copied()) as u8;
             let s = savings.sample(rng);
-            let cash = (s * pr.cash_share) as f32;
+            // Cash carried on the way in (§7.3): up to the cap, changed at the cash fee.
+            let mo = &sc.money;
+            let cash = if mo.cash_enabled {
+                (s * pr.cash_share).min(mo.cash_cap_rub_trip) as f32
+            } else {
+                0.0
+            };
             let mut flags = 0;
             let transit = rng.random_bool(sc.arrivals.transit_share);
             let mut m = Migrant {
                 rub: (s - f64::from(cash)) as f32,
-                kzt: cash * first_fx as f32,
+                kzt: cash * first_fx as f32 * (1.0 - mo.cash_fee as f32),
                 remote_rub_day: 0.0,
                 local_kzt_day: 0.0,
                 family_rub_day: 0.0,

@@ -3,7 +3,9 @@
 
 use rand::RngExt;
 
-use super::agents::{Help, Legal, Migrant, NO_DAY, flag};
+use super::agents::{Help, Legal, Migrant, MigrantId, NO_DAY, flag};
+use super::ties::TieKind;
+use super::ties_help::Information;
 use super::step::{Sim, Today};
 
 #[derive(Clone, Debug)]
@@ -52,7 +54,8 @@ impl Sim<'_> {
         if u >= p.max(p_informed) {
             return;
         }
-        let informed = self.informed(m, id);
+        let source = self.information(m, id);
+        let informed = source != Information::None;
         if u >= if informed { p_informed } else { p } {
             return;
         }
@@ -106,24 +109,38 @@ impl Sim<'_> {
         m.rvp_route = route as u8;
         m.pending_until = today.t.saturating_add(days as u16);
         self.quota_used[route] += 1;
-        m.set(flag::RVP_FRAUD_HIT, false);
-        if route == INTERMEDIARY {
-            // Information through ties lets migrants vet intermediaries (seed).
-            let fraud = r.fraud_prob as f32
-                * if informed {
-                    sc.social.info_fraud_factor as f32
-                } else {
-                    1.0
-                };
-            if self.chance(fraud) {
-                m.set(flag::RVP_FRAUD_HIT, true);
-            }
-        }
+        // A package is bad (refused at the decision) if the intermediary cheats, or if the
+        // documents follow a channel's wrong advice with no tie who has been through it.
+        let so = &sc.social;
+        let bad_package = if route == INTERMEDIARY {
+            let factor = match source {
+                Information::Tie | Information::Channel => so.info_fraud_factor as f32,
+                // Bought from an acquaintance (a co-migrant tie without a permit): trusted,
+                // not vetted.
+                Information::None
+                    if so.acquaintance_broker_share > 0.0
+                        && self.aid_possible()
+                        && self.ties.counts(MigrantId(id))[TieKind::CoMigrant as usize] > 0
+                        && self.chance(so.acquaintance_broker_share as f32) =>
+                {
+                    so.acquaintance_fraud_factor as f32
+                }
+                Information::None => 1.0,
+            };
+            let fraud = self.chance(r.fraud_prob as f32 * factor);
+            self.record.rvp_fraud += fraud as u32;
+            fraud
+        } else {
+            false
+        };
+        let wrong = source == Information::Channel && self.chance(sc.online.wrong_info_prob as f32);
+        self.record.rvp_wrong_info += wrong as u32;
+        m.set(flag::BAD_PACKAGE, bad_package || wrong);
     }
 
     pub(super) fn decide_rvp(&mut self, m: &mut Migrant, today: &Today) {
         let r = &self.sc.policy.rvp[m.rvp_route as usize];
-        let approved = !m.has(flag::RVP_FRAUD_HIT) && self.chance(r.approval_prob as f32);
+        let approved = !m.has(flag::BAD_PACKAGE) && self.chance(r.approval_prob as f32);
         if approved {
             self.record.rvp_granted[m.rvp_route as usize] += 1;
             m.legal = Legal::Rvp;
@@ -170,8 +187,8 @@ impl Sim<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::agents::{Legal, flag};
-    use super::super::testkit::{days, migrant, scenario, today, with, world};
+    use super::super::agents::{Legal, flag, online};
+    use super::super::testkit::{days, link, migrant, scenario, share, today, with, world};
     use super::{EMPLOYMENT, INTERMEDIARY, OWN_COMPANY};
 
     fn ready() -> super::super::agents::Migrant {
@@ -247,7 +264,7 @@ mod tests {
         let mut m = ready();
         (m.legal, m.rvp_route, m.local_kzt_day) = (Legal::RvpPending, EMPLOYMENT as u8, 9.0);
         let mut fraud = m;
-        fraud.flags |= flag::RVP_FRAUD_HIT;
+        fraud.flags |= flag::BAD_PACKAGE;
         let mut sim = world(&sc, vec![m, fraud], 5);
         let day = today(&mut sim, days::AFTER_BAN);
         with(&mut sim, 0, |s, m| s.decide_rvp(m, &day));
@@ -261,5 +278,78 @@ mod tests {
         with(&mut sim, 1, |s, m| s.renew_rvp(m, &day));
         assert_eq!((sim.record.rvp_renewed, sim.record.rvp_lapsed), (1, 1));
         assert_eq!(sim.agents[1].legal, Legal::VisaFree);
+    }
+
+    /// A ready migrant (IIN, notification) on the intermediary route only (no job, no
+    /// family ground, own company closed), with `ties` co-migrant ties of whom the first
+    /// `with_permit` hold an RVP; the share of `n` applications with a fraudulent package.
+    fn fraud_share(sets: &[&str], ties: u32, with_permit: u32) -> f64 {
+        let mut all = vec!["legal.rvp_seek_prob_per_day=1", "policy.rvp.own_company.open=false"];
+        all.extend_from_slice(sets);
+        let sc = scenario(&all);
+        share(3000, |seed| {
+            let mut others = vec![ready()];
+            for k in 0..ties {
+                let mut o = migrant();
+                o.legal = if k < with_permit { Legal::Rvp } else { Legal::VisaFree };
+                others.push(o);
+            }
+            let mut sim = world(&sc, others, seed);
+            for k in 0..ties {
+                link(&mut sim, 0, k + 1, 0);
+            }
+            let day = today(&mut sim, days::AFTER_BAN);
+            with(&mut sim, 0, |s, m| s.seek_rvp(m, 0, &day));
+            assert_eq!(sim.agents[0].rvp_route as usize, INTERMEDIARY);
+            assert_eq!(sim.record.rvp_fraud, u32::from(sim.agents[0].has(flag::BAD_PACKAGE)));
+            sim.agents[0].has(flag::BAD_PACKAGE)
+        })
+    }
+
+    #[test]
+    fn a_package_bought_from_an_acquaintance_is_riskier_and_one_vetted_by_a_permit_holder_safer() {
+        let so = ["online.enabled=false", "social.acquaintance_broker_share=1"];
+        let sc = scenario(&so);
+        let base = sc.policy.rvp[INTERMEDIARY].fraud_prob;
+        let (alone, acquaintance, vetted) = (
+            fraud_share(&so, 0, 0),
+            fraud_share(&so, 1, 0),
+            fraud_share(&so, 1, 1),
+        );
+        let near = |got: f64, want: f64| (got - want).abs() < 0.03;
+        assert!(near(alone, base), "no tie: {alone} vs {base}");
+        let factor = sc.social.acquaintance_fraud_factor;
+        assert!(near(acquaintance, base * factor), "acquaintance: {acquaintance}");
+        let vetting = sc.social.info_fraud_factor;
+        assert!(near(vetted, base * vetting), "vetted: {vetted}");
+        // Without acquaintance brokers a tie without a permit changes nothing.
+        let none = ["online.enabled=false", "social.acquaintance_broker_share=0"];
+        assert!(near(fraud_share(&none, 1, 0), base));
+    }
+
+    #[test]
+    fn wrong_chat_advice_spoils_an_application_built_on_a_channel_alone() {
+        let sc = scenario(&["legal.rvp_seek_prob_per_day=1", "online.wrong_info_prob=1"]);
+        let apply = |permit_holder: bool| {
+            let mut m = ready();
+            m.local_kzt_day = 10_000.0; // the employment route: no fraud there
+            m.online = online::INFO_CHANNEL;
+            let mut friend = migrant();
+            friend.legal = if permit_holder { Legal::Rvp } else { Legal::VisaFree };
+            let mut sim = world(&sc, vec![m, friend], 2);
+            link(&mut sim, 0, 1, 0);
+            let day = today(&mut sim, days::AFTER_BAN);
+            with(&mut sim, 0, |s, m| s.seek_rvp(m, 0, &day));
+            assert_eq!(sim.agents[0].legal, Legal::RvpPending);
+            with(&mut sim, 0, |s, m| s.decide_rvp(m, &day));
+            sim
+        };
+        let spoiled = apply(false);
+        assert_eq!(spoiled.record.rvp_wrong_info, 1);
+        assert_eq!(spoiled.record.rvp_refused, 1, "the wrong package is refused");
+        assert_eq!(spoiled.agents[0].legal, Legal::VisaFree);
+        // A tie who has been through it is believed first: the channel's advice is not used.
+        let checked = apply(true);
+        assert_eq!(checked.record.rvp_wrong_info, 0);
     }
 }

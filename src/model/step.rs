@@ -68,7 +68,8 @@ pub(super) struct Today {
     pub t: u16,
     pub policy: PolicyState,
     pub fx: f32,
-    pub mir_rub_day: f32,
+    /// The day-to-day ruble channels with today's terms, cheapest first.
+    pub channels: super::money::ChannelTerms,
 }
 
 impl<'s> Sim<'s> {
@@ -120,7 +121,7 @@ impl<'s> Sim<'s> {
             t,
             policy: self.world.policy.clone(),
             fx: self.world.kzt_per_rub as f32,
-            mir_rub_day: self.world.mir_rub_per_day(),
+            channels: super::money::channel_terms(self.sc, &self.world.policy),
         }
     }
 
@@ -334,14 +335,19 @@ mod tests {
                 continue;
             }
             for (c, city) in sim.world.cities.iter().enumerate() {
-                let holders = sim
-                    .agents
-                    .iter()
-                    .filter(|m| {
-                        m.status == Status::Present && m.city as usize == c && m.has_local_job()
-                    })
-                    .count();
-                assert_eq!(city.jobs_filled as usize, holders, "city {c} on day {day}");
+                for (p, filled) in city.jobs_filled.iter().enumerate() {
+                    let holders = sim
+                        .agents
+                        .iter()
+                        .filter(|m| {
+                            m.status == Status::Present
+                                && m.city as usize == c
+                                && m.profession as usize == p
+                                && m.has_local_job()
+                        })
+                        .count();
+                    assert_eq!(*filled as usize, holders, "city {c}, profession {p}, day {day}");
+                }
             }
             for (i, m) in sim.agents.iter().enumerate() {
                 for t in sim.ties.of(super::MigrantId(i as u32)) {

@@ -92,6 +92,16 @@ pub struct SocialParams {
     pub support_full_near: f64,
     /// Ties at home that together give full emotional support. (ties)
     pub support_full_home: f64,
+    /// Share of uninformed buyers of an intermediary's package who buy it from an
+    /// acquaintance (a co-migrant tie who holds no permit). (share)
+    pub acquaintance_broker_share: f64,
+    /// Multiplies the intermediary's fraud chance for a package bought from an acquaintance:
+    /// trusted, not vetted. (multiplier)
+    pub acquaintance_fraud_factor: f64,
+    /// What each guest costs its host a day (food, utilities). (KZT/day)
+    pub guest_cost_kzt_day: f64,
+    /// A tie whose own money strain is above this takes in no guest. (0–1)
+    pub host_max_strain: f64,
 }
 
 impl SocialParams {
@@ -118,8 +128,20 @@ impl SocialParams {
             lender_reserve_loans: r.nonneg("lender_reserve_loans"),
             support_full_near: r.num("support_full_near", 0.1, 100.0),
             support_full_home: r.num("support_full_home", 0.1, 100.0),
+            acquaintance_broker_share: r.prob("acquaintance_broker_share"),
+            acquaintance_fraud_factor: r.nonneg("acquaintance_fraud_factor"),
+            guest_cost_kzt_day: r.nonneg("guest_cost_kzt_day"),
+            host_max_strain: r.prob("host_max_strain"),
         }
     }
+}
+
+/// Where a migrant's information on the bureaucracy comes from (`Sim::information`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Information {
+    None,
+    Channel,
+    Tie,
 }
 
 impl Sim<'_> {
@@ -158,23 +180,28 @@ impl Sim<'_> {
         self.ties.counts(me)
     }
 
-    /// Whether information reaches this migrant: an information channel, or a co-migrant tie
-    /// who already holds long-stay status (information flows along ties).
-    pub(super) fn informed(&self, m: &Migrant, id: u32) -> bool {
+    /// Where a migrant's information on the bureaucracy comes from (§7.6.2): a co-migrant
+    /// tie who holds an RVP or VNZh (first: it has been through it), an information channel,
+    /// or nowhere.
+    pub(super) fn information(&self, m: &Migrant, id: u32) -> Information {
         let s = &self.sc.social;
         if !s.information_enabled {
-            return false;
+            return Information::None;
         }
-        if self.sc.online.enabled && m.online & online::INFO_CHANNEL != 0 {
-            return true;
-        }
-        s.mutual_aid_enabled
+        let from_tie = s.mutual_aid_enabled
             && self.sc.ties.enabled
             && self
                 .ties
                 .of(MigrantId(id))
                 .iter()
-                .any(|t| t.other != EXTERNAL && self.agents[t.other as usize].legal.is_long_stay())
+                .any(|t| t.other != EXTERNAL && self.agents[t.other as usize].legal.is_long_stay());
+        if from_tie {
+            Information::Tie
+        } else if self.sc.online.enabled && m.online & online::INFO_CHANNEL != 0 {
+            Information::Channel
+        } else {
+            Information::None
+        }
     }
 
     /// Whether help can flow along ties at all.

@@ -13,8 +13,8 @@ use crate::calendar::Date;
 enum Change {
     BanAnnounced,
     BanEffective,
-    Mir { mode: usize, cap_rub_month: f64 },
-    MirAnnounced { mode: usize, cap_rub_month: f64 },
+    Channel { channel: Channel, stage: StageTerms },
+    ChannelAnnounced { channel: Channel, stage: StageTerms },
     Fingerprinting(u32),
     VnzhSkilled,
     ServiceCentre(f64),
@@ -25,23 +25,83 @@ enum Change {
     RemotePressure(f64),
 }
 
+/// The ruble channels whose terms change by dated stages (`policy.mir`, `policy.transfers`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Mir,
+    Transfers,
+}
+
+/// What a channel stage sets: mode (index into `MIR_MODES`), monthly cap, fee.
+#[derive(Clone, Copy, Debug)]
+struct StageTerms {
+    mode: usize,
+    cap_rub_month: f64,
+    fee: f64,
+}
+
+/// A staged channel's terms on one day (docs/MODEL.md §7.3).
+#[derive(Clone, Copy, Debug)]
+pub struct ChannelState {
+    /// Index into `MIR_MODES`: open, limited, blocked.
+    pub mode: usize,
+    /// RUB per day the channel yields when limited.
+    pub cap_rub_day: f32,
+    /// Share lost on an exchange.
+    pub fee: f32,
+    /// A tighter stage is announced and not yet in force: migrants move money early.
+    pub tightening_ahead: bool,
+}
+
+impl ChannelState {
+    fn open(fee: f64) -> ChannelState {
+        ChannelState {
+            mode: 0,
+            cap_rub_day: 0.0,
+            fee: fee as f32,
+            tightening_ahead: false,
+        }
+    }
+
+    /// RUB per day the channel yields today (infinite when open, 0 when blocked).
+    pub fn rub_per_day(&self) -> f32 {
+        match self.mode {
+            0 => f32::INFINITY,
+            1 => self.cap_rub_day,
+            _ => 0.0,
+        }
+    }
+}
+
 /// The policy in force on one day.
 #[derive(Clone, Debug)]
 pub struct PolicyState {
     pub ban_announced: bool,
     pub border_runs_allowed: bool,
-    /// Index into `MIR_MODES`.
-    pub mir_mode: usize,
-    /// RUB per day a MIR card yields when limited.
-    pub mir_cap_rub_day: f32,
-    /// A tighter MIR regime is announced and not yet in force: migrants move money early.
-    pub mir_tightening_ahead: bool,
+    /// Withdrawals from a MIR card in Kazakhstan.
+    pub mir: ChannelState,
+    /// Transfers from a Russian bank to a Kazakh card.
+    pub transfers: ChannelState,
     pub rvp_extra_days: u32,
     pub vnzh_skilled_open: bool,
     /// Multiplies bureaucratic waiting times (a service centre lowers it).
     pub bureaucracy_factor: f32,
     pub remote_pressure: f32,
     pub fx_factor: f64,
+}
+
+impl PolicyState {
+    fn channel_mut(&mut self, channel: Channel) -> &mut ChannelState {
+        match channel {
+            Channel::Mir => &mut self.mir,
+            Channel::Transfers => &mut self.transfers,
+        }
+    }
+
+    /// A staged channel is about to tighten: migrants move money into tenge while they can.
+    pub fn channel_tightening_ahead(&self) -> bool {
+        self.mir.tightening_ahead || self.transfers.tightening_ahead
+    }
 }
 
 /// A city's market state, updated daily.
@@ -58,23 +118,27 @@ pub struct CityState {
     /// A migrant waiting for a flatmate (`u32::MAX` = none).
     pub flatmate_waiting: u32,
     pub shelter_last: u32,
-    /// Local positions open to migrants, in agents (fractional at coarse scales); infinite
-    /// when `labour.finite_jobs` is off.
-    pub jobs_capacity: f32,
-    /// Agents holding a local job in this city.
-    pub jobs_filled: u32,
+    /// Local positions open to migrants by profession, in agents (fractional at coarse
+    /// scales); infinite when `labour.finite_jobs` is off.
+    pub jobs_capacity: [f32; 5],
+    /// Agents holding a local job in this city, by profession.
+    pub jobs_filled: [u32; 5],
 }
 
 impl CityState {
-    /// The share of the city's local positions still open, 0..1: scales every way of
-    /// finding a local job (finite demand, docs/MODEL.md §7.5).
-    pub fn vacancy(&self) -> f32 {
-        if self.jobs_capacity.is_infinite() {
+    /// The share of the city's local positions for `profession` still open, 0..1: scales
+    /// every way of finding a local job (finite demand, docs/MODEL.md §7.5).
+    pub fn vacancy(&self, profession: u8) -> f32 {
+        let (capacity, filled) = (
+            self.jobs_capacity[profession as usize],
+            self.jobs_filled[profession as usize],
+        );
+        if capacity.is_infinite() {
             1.0
-        } else if self.jobs_capacity <= 0.0 {
+        } else if capacity <= 0.0 {
             0.0
         } else {
-            (1.0 - self.jobs_filled as f32 / self.jobs_capacity).max(0.0)
+            (1.0 - filled as f32 / capacity).max(0.0)
         }
     }
 }
@@ -102,21 +166,22 @@ impl World {
             at(b.announced, Change::BanAnnounced);
             at(b.date, Change::BanEffective);
         }
-        for m in &p.mir {
-            if m.announced < m.date {
-                let change = Change::MirAnnounced {
+        let staged = [
+            (Channel::Mir, &p.mir, sc.money.mir_fee),
+            (Channel::Transfers, &p.transfers, sc.money.kz_card_fee),
+        ];
+        for (channel, stages, default_fee) in staged {
+            for m in stages {
+                let stage = StageTerms {
                     mode: m.mode,
                     cap_rub_month: m.cap_rub_month,
+                    fee: m.fee.unwrap_or(default_fee),
                 };
-                at(m.announced, change);
+                if m.announced < m.date {
+                    at(m.announced, Change::ChannelAnnounced { channel, stage });
+                }
+                at(m.date, Change::Channel { channel, stage });
             }
-            at(
-                m.date,
-                Change::Mir {
-                    mode: m.mode,
-                    cap_rub_month: m.cap_rub_month,
-                },
-            );
         }
         if let Some((d, extra)) = p.rvp_fingerprinting {
             at(d, Change::Fingerprinting(extra));
@@ -157,6 +222,12 @@ impl World {
         // Stable sort: same-day changes keep the order above, which is deterministic.
         timeline.sort_by_key(|(d, _)| *d);
 
+        // Each city's positions split by profession (`labour.profession_jobs`, as shares).
+        let total: f64 = sc.labour.profession_jobs.iter().sum();
+        let jobs_weights = sc
+            .labour
+            .profession_jobs
+            .map(|w| if total > 0.0 { w / total } else { 0.0 });
         let cities = sc
             .cities
             .iter()
@@ -173,12 +244,14 @@ impl World {
                 market: 0,
                 flatmate_waiting: u32::MAX,
                 shelter_last: u32::MAX,
-                jobs_capacity: if sc.labour.finite_jobs {
-                    (c.local_jobs / ppa) as f32
-                } else {
-                    f32::INFINITY
-                },
-                jobs_filled: 0,
+                jobs_capacity: jobs_weights.map(|w| {
+                    if sc.labour.finite_jobs {
+                        (c.local_jobs * w / ppa) as f32
+                    } else {
+                        f32::INFINITY
+                    }
+                }),
+                jobs_filled: [0; 5],
             })
             .collect();
         World {
@@ -187,9 +260,8 @@ impl World {
             policy: PolicyState {
                 ban_announced: false,
                 border_runs_allowed: true,
-                mir_mode: 0,
-                mir_cap_rub_day: 0.0,
-                mir_tightening_ahead: false,
+                mir: ChannelState::open(sc.money.mir_fee),
+                transfers: ChannelState::open(sc.money.kz_card_fee),
                 rvp_extra_days: 0,
                 vnzh_skilled_open: false,
                 bureaucracy_factor: 1.0,
@@ -245,22 +317,20 @@ impl World {
                 p.ban_announced = true;
                 p.border_runs_allowed = false;
             }
-            Change::Mir {
-                mode,
-                cap_rub_month,
-            } => {
-                p.mir_mode = mode;
-                p.mir_cap_rub_day = (cap_rub_month / 30.0) as f32;
-                p.mir_tightening_ahead = false;
+            Change::Channel { channel, stage } => {
+                *p.channel_mut(channel) = ChannelState {
+                    mode: stage.mode,
+                    cap_rub_day: (stage.cap_rub_month / 30.0) as f32,
+                    fee: stage.fee as f32,
+                    tightening_ahead: false,
+                };
             }
-            Change::MirAnnounced {
-                mode,
-                cap_rub_month,
-            } => {
-                // Tighter: a harder mode, or a lower cap in the same mode.
-                let cap = (cap_rub_month / 30.0) as f32;
-                p.mir_tightening_ahead = mode > p.mir_mode
-                    || (mode == p.mir_mode && mode == 1 && cap < p.mir_cap_rub_day);
+            Change::ChannelAnnounced { channel, stage } => {
+                // Tighter: a harder mode, or a lower cap in the limited mode.
+                let c = p.channel_mut(channel);
+                let cap = (stage.cap_rub_month / 30.0) as f32;
+                c.tightening_ahead =
+                    stage.mode > c.mode || (stage.mode == c.mode && c.mode == 1 && cap < c.cap_rub_day);
             }
             Change::Fingerprinting(extra) => p.rvp_extra_days = extra,
             Change::VnzhSkilled => p.vnzh_skilled_open = true,
@@ -281,15 +351,6 @@ impl World {
             Change::Fx(f) => p.fx_factor *= f,
             Change::Wave(fear) => self.waves.push((self.day, fear)),
             Change::RemotePressure(m) => p.remote_pressure = m as f32,
-        }
-    }
-
-    /// Whether a MIR card yields anything today, and how much per day (RUB; infinite when open).
-    pub fn mir_rub_per_day(&self) -> f32 {
-        match self.policy.mir_mode {
-            0 => f32::INFINITY,
-            1 => self.policy.mir_cap_rub_day,
-            _ => 0.0,
         }
     }
 }

@@ -231,7 +231,7 @@ pub fn cohorts(runs: &[RunResult]) -> String {
 }
 
 /// The scenario's dated policy events as (date, label) for `events.csv` and the charts, in
-/// date order. Announcements of MIR stages are not labelled (the stage itself is).
+/// date order. Announcements of channel stages are not labelled (the stage itself is).
 pub fn event_labels(sc: &Scenario) -> Vec<(Date, String)> {
     let p = &sc.policy;
     let spaced = |name: &str| name.replace('_', " ");
@@ -240,13 +240,15 @@ pub fn event_labels(sc: &Scenario) -> Vec<(Date, String)> {
         labels.push((b.announced, "border-run ban announced".into()));
         labels.push((b.date, "border-run ban".into()));
     }
-    for m in &p.mir {
-        let label = if m.label.is_empty() {
-            format!("MIR {}", MIR_MODES[m.mode])
-        } else {
-            m.label.clone()
-        };
-        labels.push((m.date, label));
+    for (channel, stages) in [("MIR", &p.mir), ("transfers", &p.transfers)] {
+        for m in stages {
+            let label = if m.label.is_empty() {
+                format!("{channel} {}", MIR_MODES[m.mode])
+            } else {
+                m.label.clone()
+            };
+            labels.push((m.date, label));
+        }
     }
     if let Some((d, _)) = p.rvp_fingerprinting {
         labels.push((d, "RVP fingerprinting".into()));

@@ -455,6 +455,51 @@ fn city_ref(e: &Reader<'_>, key: &str, cities: &[&str], allow_all: bool) -> Opti
     }
 }
 
+/// The dated stages of a ruble channel under `policy.<key>` (MIR cards, transfers to a
+/// Kazakh card), enabled ones in date order. A stage may be announced before it takes
+/// effect (never after) and may set its own fee.
+fn channel_stages(r: &Reader<'_>, run: &Run, key: &str, what: &str) -> Vec<ChannelStage> {
+    let p = r.problems;
+    let mut stages = Vec::new();
+    for (name, _, e) in r.named(key) {
+        let (on, date, dated) = event_date(&e, run, &format!("{what} `{name}`"));
+        let mode = e.choice("mode", &MIR_MODES);
+        let cap_rub_month = e.nonneg("cap_rub_month");
+        let fee = e.has("fee").then(|| e.prob("fee"));
+        let label = e.string("label");
+        let announced = match e.date("announced") {
+            Some((a, aloc)) => {
+                if on {
+                    run.happens(p, &format!("announcement of {what} `{name}`"), a, aloc);
+                }
+                if a > date && dated {
+                    let at = prefer_user(&[aloc, e.loc_of("date")]);
+                    p.push(
+                        at,
+                        format!("{what} `{name}` is announced ({a}) after it takes effect ({date})"),
+                    );
+                }
+                a
+            }
+            None => date,
+        };
+        e.finish();
+        if on {
+            stages.push(ChannelStage {
+                name,
+                announced,
+                date,
+                mode,
+                cap_rub_month,
+                fee,
+                label,
+            });
+        }
+    }
+    stages.sort_by_key(|m| m.date);
+    stages
+}
+
 fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
     let p = r.problems;
 
@@ -475,43 +520,8 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
     };
     ban.finish();
 
-    let mut mir = Vec::new();
-    for (name, _, e) in r.named("mir") {
-        let (on, date, dated) = event_date(&e, run, &format!("MIR stage `{name}`"));
-        let mode = e.choice("mode", &MIR_MODES);
-        let cap_rub_month = e.nonneg("cap_rub_month");
-        let label = e.string("label");
-        let announced = match e.date("announced") {
-            Some((a, aloc)) => {
-                if on {
-                    run.happens(p, &format!("announcement of MIR stage `{name}`"), a, aloc);
-                }
-                if a > date && dated {
-                    let at = prefer_user(&[aloc, e.loc_of("date")]);
-                    p.push(
-                        at,
-                        format!(
-                            "MIR stage `{name}` is announced ({a}) after it takes effect ({date})"
-                        ),
-                    );
-                }
-                a
-            }
-            None => date,
-        };
-        e.finish();
-        if on {
-            mir.push(MirStage {
-                name,
-                announced,
-                date,
-                mode,
-                cap_rub_month,
-                label,
-            });
-        }
-    }
-    mir.sort_by_key(|m| m.date);
+    let mir = channel_stages(r, run, "mir", "MIR stage");
+    let transfers = channel_stages(r, run, "transfers", "transfer stage");
 
     let routes_r = r.table("rvp");
     let rvp = RVP_ROUTES.map(|route| {
@@ -610,6 +620,7 @@ fn policy(r: &Reader<'_>, run: &Run, cities: &[&str]) -> Policy {
             date: ban_date,
         }),
         mir,
+        transfers,
         rvp,
         rvp_fingerprinting: fp_on.then_some((fp_date, fp_days)),
         vnzh_skilled: vs_on.then_some(VnzhSkilled {
