@@ -5,7 +5,9 @@
 //! per second (present migrants summed over days: the work actually done) and nominal
 //! agent-days per second (all agents times all days), plus peak memory per agent.
 //! `RELOCANT_BENCH_RUNS` sets the number of runs (default 3); `RELOCANT_BENCH_SETS` adds
-//! `--set`-style overrides separated by spaces (e.g. "ties.enabled=false").
+//! `--set`-style overrides separated by spaces (e.g. "ties.enabled=false");
+//! `RELOCANT_BENCH_SCENARIO` names a scenario file to time instead of the built-in baseline
+//! (e.g. `scenarios/scale/x10.toml`, 4.4 million agents).
 //!
 //! The **streaming floor** (issue 15) runs in the same process right after: a loop with no
 //! model work that reads and writes each present migrant's hot state (`Migrant`, one
@@ -27,7 +29,11 @@ fn main() {
     let sets: Vec<String> = std::env::var("RELOCANT_BENCH_SETS")
         .map(|v| v.split_whitespace().map(String::from).collect())
         .unwrap_or_default();
-    let loaded = scenario::load(Source::Builtin, &sets).unwrap_or_else(|e| panic!("{e}"));
+    let file = std::env::var("RELOCANT_BENCH_SCENARIO").ok();
+    let source = file
+        .as_deref()
+        .map_or(Source::Builtin, |f| Source::File(std::path::Path::new(f)));
+    let loaded = scenario::load(source, &sets).unwrap_or_else(|e| panic!("{e}"));
     let sc = &loaded.scenario;
     let days = sc.days();
     let mut times = Vec::new();
@@ -57,7 +63,8 @@ fn main() {
     let floor = streaming_floor(agents, &windows, runs);
     let nominal = agents as u64 * u64::from(days);
     println!(
-        "relocant engine benchmark: baseline {}, {agents} agents x {days} days, {runs} runs",
+        "relocant engine benchmark: {} {}, {agents} agents x {days} days, {runs} runs",
+        file.as_deref().unwrap_or("baseline"),
         sets.join(" ")
     );
     println!(

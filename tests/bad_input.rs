@@ -578,11 +578,17 @@ fn run_into_existing_dir_without_force_fails_and_keeps_it() {
 
 #[test]
 fn check_accepts_shipped_scenarios() {
-    let mut files: Vec<String> = fs::read_dir(root().join("scenarios"))
-        .expect("scenarios/ exists")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .map(|p| format!("scenarios/{}", p.file_name().unwrap().to_string_lossy()))
+    // Top-level scenarios and those in ablation/ and scale/ (sweeps, experiments and
+    // calibration files are other formats, checked by their own tests).
+    let mut files: Vec<String> = ["", "ablation/", "scale/"]
+        .iter()
+        .flat_map(|dir| {
+            fs::read_dir(root().join("scenarios").join(dir))
+                .expect("the scenario folder exists")
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .map(move |p| format!("scenarios/{dir}{}", p.file_name().unwrap().to_string_lossy()))
+        })
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no scenarios/*.toml");
