@@ -67,10 +67,14 @@ fn every_row_conserves_people_and_its_breakdowns_sum_to_present() {
                 row.moved_on + row.returned,
                 "gone, day {d}"
             );
+            assert_eq!(sum(&row.moved_into), row.city_moves, "moves in, day {d}");
+            assert_eq!(sum(&row.moved_out_of), row.city_moves, "moves out, day {d}");
+            // Each city gains its arrivals and those who moved in, and loses those who left
+            // Kazakhstan from it and those who moved to another city.
             for c in 0..row.present_in.len() {
                 assert_eq!(
-                    row.arrived_in[c],
-                    row.present_in[c] + row.gone_from[c],
+                    row.arrived_in[c] + row.moved_into[c],
+                    row.present_in[c] + row.gone_from[c] + row.moved_out_of[c],
                     "city {c}, day {d}"
                 );
             }
