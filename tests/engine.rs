@@ -265,6 +265,7 @@ fn switching_off_a_mechanism_changes_the_run() {
         "ties.enabled=false",
         "wellbeing.enabled=false",
         "decisions.enabled=false",
+        "mobility.enabled=false",
     ] {
         let (_, other) = runs("baseline.toml", &[switch], 1);
         assert_ne!(
@@ -528,4 +529,25 @@ fn the_ruble_channel_columns_follow_the_mir_stages() {
         "{:?}",
         block.channel
     );
+}
+
+#[test]
+fn migrants_move_from_the_city_with_least_russian_and_demand_unless_switched_off() {
+    // Shymkent has the lowest Russian-speaking share (0.4) and among the lowest demand: more
+    // leave it for another city than come. Moves are a minority of arrivals.
+    let (sc, reps) = runs("baseline.toml", &[], 3);
+    let shymkent = sc.cities.iter().position(|c| c.name == "shymkent").unwrap();
+    for r in &reps {
+        let last = r.days.last().unwrap();
+        let share = f64::from(last.city_moves) / f64::from(last.arrived);
+        assert!((0.005..0.1).contains(&share), "moves per arrival {share}");
+        assert!(
+            last.moved_out_of[shymkent] > 2 * last.moved_into[shymkent],
+            "out of Shymkent {} vs in {}",
+            last.moved_out_of[shymkent],
+            last.moved_into[shymkent]
+        );
+    }
+    let (_, off) = runs("baseline.toml", &["mobility.enabled=false"], 1);
+    assert!(off[0].days.iter().all(|d| d.city_moves == 0));
 }
