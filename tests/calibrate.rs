@@ -148,7 +148,8 @@ fn the_fit_table_is_computed_from_the_runs() {
             let (a, b) = (&r.days[oct4], &r.days[mar15]);
             vec![
                 f64::from(a.present) * 200.0,
-                f64::from(a.moved_on + a.returned) * 200.0,
+                // Departures as events: re-entrants left once already (what `exits_cum` reads).
+                f64::from(a.moved_on + a.returned + a.reentries) * 200.0,
                 f64::from(a.iin_issued) * 200.0,
                 f64::from(b.long_stay_150d) / f64::from(b.present_150d),
                 f64::from(b.job_via_tie_150d) / f64::from(b.present_150d),

@@ -67,10 +67,14 @@ fn every_row_conserves_people_and_its_breakdowns_sum_to_present() {
                 row.moved_on + row.returned,
                 "gone, day {d}"
             );
+            assert_eq!(sum(&row.moved_into), row.city_moves, "moves in, day {d}");
+            assert_eq!(sum(&row.moved_out_of), row.city_moves, "moves out, day {d}");
+            // Each city gains its arrivals and those who moved in, and loses those who left
+            // Kazakhstan from it and those who moved to another city.
             for c in 0..row.present_in.len() {
                 assert_eq!(
-                    row.arrived_in[c],
-                    row.present_in[c] + row.gone_from[c],
+                    row.arrived_in[c] + row.moved_into[c],
+                    row.present_in[c] + row.gone_from[c] + row.moved_out_of[c],
                     "city {c}, day {d}"
                 );
             }
@@ -261,6 +265,7 @@ fn switching_off_a_mechanism_changes_the_run() {
         "ties.enabled=false",
         "wellbeing.enabled=false",
         "decisions.enabled=false",
+        "mobility.enabled=false",
     ] {
         let (_, other) = runs("baseline.toml", &[switch], 1);
         assert_ne!(
@@ -554,4 +559,25 @@ fn cash_carried_across_the_border_eases_the_2022_mir_block() {
         wo > w + w / 10,
         "money departures during the block: {wo} without cash, {w} with"
     );
+}
+
+#[test]
+fn migrants_move_from_the_city_with_least_russian_and_demand_unless_switched_off() {
+    // Shymkent has the lowest Russian-speaking share (0.4) and among the lowest demand: more
+    // leave it for another city than come. Moves are a minority of arrivals.
+    let (sc, reps) = runs("baseline.toml", &[], 3);
+    let shymkent = sc.cities.iter().position(|c| c.name == "shymkent").unwrap();
+    for r in &reps {
+        let last = r.days.last().unwrap();
+        let share = f64::from(last.city_moves) / f64::from(last.arrived);
+        assert!((0.005..0.1).contains(&share), "moves per arrival {share}");
+        assert!(
+            last.moved_out_of[shymkent] > 2 * last.moved_into[shymkent],
+            "out of Shymkent {} vs in {}",
+            last.moved_out_of[shymkent],
+            last.moved_into[shymkent]
+        );
+    }
+    let (_, off) = runs("baseline.toml", &["mobility.enabled=false"], 1);
+    assert!(off[0].days.iter().all(|d| d.city_moves == 0));
 }

@@ -54,7 +54,8 @@ fn effect(dir: &Path, arm: &str, outcome: &str) -> (f64, f64, f64) {
 /// Information from ties and channels, switched off; with `harm`, the advice is wrong
 /// (informed migrants apply for permits ten times less often and meet bad intermediaries).
 /// At 50 persons per agent: the effect on integration (a few tenths of a percentage point)
-/// must stand out of each replicate's noise, which returnees coming back add to.
+/// must stand out of each replicate's noise, which returnees coming back add to; moves
+/// between cities, which add more, are off in both arms (what is tested is the experiment).
 fn information_experiment(dir: &Path, name: &str, harm: bool) -> PathBuf {
     let wrong = if harm {
         "social.info_speedup = -0.9\nsocial.info_fraud_factor = 3.0\n"
@@ -71,6 +72,7 @@ outcomes = ["share_integrated"]
 dates = [2023-07-01]
 [set]
 arrivals.persons_per_agent = 50
+mobility.enabled = false
 {wrong}
 [arms.no_information]
 label = "information"

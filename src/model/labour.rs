@@ -210,7 +210,7 @@ impl Sim<'_> {
 }
 
 /// How eagerly a migrant looks for a local job: less while a remote job pays.
-fn search_intensity(m: &Migrant, lb: &LabourParams) -> f32 {
+pub(super) fn search_intensity(m: &Migrant, lb: &LabourParams) -> f32 {
     if m.has_remote_job() {
         lb.remote_search_intensity as f32
     } else {

@@ -16,6 +16,7 @@ pub mod housing;
 pub mod integration;
 pub mod labour;
 pub mod legal;
+pub mod mobility;
 pub mod money;
 pub mod online;
 pub mod rvp;

@@ -68,13 +68,18 @@ pub struct DayRecord {
     /// Present migrants (who stay the day) with each component of the integration index.
     pub components: [u32; Component::COUNT],
     /// By city (index; entries past the scenario's cities stay 0): present and integrated
-    /// at the end of the day; first arrivals and persons gone (cumulative; a returnee who
-    /// came back is present again, in the city it left). Migrants do not move between
-    /// cities, so for each city `arrived_in = present_in + gone_from`.
+    /// at the end of the day; first arrivals, persons gone by the city they left (a
+    /// returnee who came back is present again, in the city it left) and moves between
+    /// cities into and out of each (cumulative), so for each city
+    /// `arrived_in + moved_into = present_in + gone_from + moved_out_of`.
     pub present_in: [u32; MAX_CITIES],
     pub integrated_in: [u32; MAX_CITIES],
     pub arrived_in: [u32; MAX_CITIES],
     pub gone_from: [u32; MAX_CITIES],
+    pub moved_into: [u32; MAX_CITIES],
+    pub moved_out_of: [u32; MAX_CITIES],
+    /// Moves between cities (cumulative; a migrant who moves twice counts twice).
+    pub city_moves: u32,
     /// Present migrants by what their rubles depend on today (`RubleChannel`).
     pub channel: [u32; RubleChannel::COUNT],
 }
@@ -132,6 +137,9 @@ impl DayRecord {
             integrated_in: [0; MAX_CITIES],
             arrived_in: [0; MAX_CITIES],
             gone_from: [0; MAX_CITIES],
+            moved_into: [0; MAX_CITIES],
+            moved_out_of: [0; MAX_CITIES],
+            city_moves: 0,
             channel: [0; RubleChannel::COUNT],
         }
     }
@@ -269,6 +277,7 @@ const fn family(
 const STOCK: &str = "persons";
 const CUMULATIVE: &str = "persons, cumulative";
 const FLOW: &str = "persons, events of the day";
+const MOVES: &str = "persons' moves, cumulative";
 
 pub const LEGAL: Column = family(
     "legal_",
@@ -407,9 +416,29 @@ pub const DAILY: &[Column] = &[
         name: "gone_from_",
         each: Each::City,
         unit: CUMULATIVE,
-        meaning: "migrants gone (moved on or returned and not come back) by the city they left (sum to `moved_on + returned`; `arrived_in = present_in + gone_from`)",
+        meaning: "migrants gone (moved on or returned and not come back) by the city they left Kazakhstan from (sum to `moved_on + returned`; `arrived_in + moved_into = present_in + gone_from + moved_out_of`)",
         get: Get::Persons(|r, i| r.gone_from[i]),
     },
+    Column {
+        name: "moved_into_",
+        each: Each::City,
+        unit: MOVES,
+        meaning: "moves between cities by the city moved to (sum to `city_moves`)",
+        get: Get::Persons(|r, i| r.moved_into[i]),
+    },
+    Column {
+        name: "moved_out_of_",
+        each: Each::City,
+        unit: MOVES,
+        meaning: "moves between cities by the city left (sum to `city_moves`)",
+        get: Get::Persons(|r, i| r.moved_out_of[i]),
+    },
+    persons(
+        "city_moves",
+        MOVES,
+        "moves between cities in Kazakhstan (§7.11; a migrant who moves twice counts twice)",
+        |r, _| r.city_moves,
+    ),
     TIES,
     HELP,
     persons(

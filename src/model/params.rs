@@ -9,6 +9,7 @@ pub use super::housing::HousingParams;
 pub use super::integration::IntegrationParams;
 pub use super::labour::LabourParams;
 pub use super::legal::LegalParams;
+pub use super::mobility::MobilityParams;
 pub use super::money::MoneyParams;
 pub use super::online::OnlineParams;
 pub use super::rvp::RvpRoute;
@@ -71,6 +72,7 @@ pub struct Scenario {
     pub destinations: Vec<Destination>,
     pub legal: LegalParams,
     pub money: MoneyParams,
+    pub mobility: MobilityParams,
     pub housing: HousingParams,
     pub labour: LabourParams,
     pub ties: TiesParams,

@@ -1,13 +1,13 @@
 //! One simulated day (ODD "Process overview and scheduling", docs/MODEL.md §3).
 //!
 //! `Sim::step` is the schedule, read top to bottom: arrivals, then each present migrant in
-//! arrival order lives the day (`live_one_day`) through bureaucracy, money, housing,
-//! labour, social life, wellbeing and the decision to stay, return or move on; then the day
-//! is recorded. Each process is one file beside this one (`legal`, `rvp`, `money`,
-//! `housing`, `labour`, `ties_help`, `online`, `wellbeing`, `decision`, `integration`);
-//! this file holds the run's state, the schedule and the random picks they share.
-//! Scarce goods (shelter beds, a waiting flatmate, quota places) go first come, first
-//! served in arrival order. Nothing here allocates or does IO.
+//! arrival order lives the day (`live_one_day`) through bureaucracy, money, a move between
+//! cities, housing, labour, social life, wellbeing and the decision to stay, return or move
+//! on; then the day is recorded. Each process is one file beside this one (`legal`, `rvp`,
+//! `money`, `mobility`, `housing`, `labour`, `ties_help`, `online`, `wellbeing`,
+//! `decision`, `integration`); this file holds the run's state, the schedule and the
+//! random picks they share. Scarce goods (shelter beds, a waiting flatmate, quota places)
+//! go first come, first served in arrival order. Nothing here allocates or does IO.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -252,6 +252,7 @@ impl<'s> Sim<'s> {
             return;
         }
         let cost = self.money(&mut m, today);
+        self.mobility(&mut m, id, today);
         self.housing(&mut m, id, today, cost);
         self.labour(&mut m, id, today);
         let tie_counts = self.social(&mut m, id, today);

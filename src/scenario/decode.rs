@@ -124,6 +124,7 @@ fn decode_root(r: &Reader<'_>) -> (Scenario, Vec<String>) {
         destinations: section(r, "destinations", destinations),
         legal: section(r, "legal", |t| LegalParams::read(t)),
         money: section(r, "money", |t| money(t, &run)),
+        mobility: section(r, "mobility", |t| MobilityParams::read(t)),
         housing: section(r, "housing", |t| HousingParams::read(t)),
         labour: section(r, "labour", |t| LabourParams::read(t)),
         ties: section(r, "ties", |t| TiesParams::read(t)),
